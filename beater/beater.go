@@ -1,0 +1,115 @@
+// Package beater wires sflowbeat together: it reads the `sflowbeat` section
+// of the configuration, creates one sflow input per entry of
+// sflowbeat.inputs, connects them to the libbeat publisher and runs them
+// until the beat is stopped.
+package beater
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/elastic/beats/v7/libbeat/beat"
+	"github.com/elastic/beats/v7/libbeat/cfgfile"
+	"github.com/elastic/beats/v7/libbeat/monitoring/inputmon"
+	conf "github.com/elastic/elastic-agent-libs/config"
+	"github.com/elastic/elastic-agent-libs/logp"
+
+	"github.com/sflowbeat/sflowbeat/config"
+	"github.com/sflowbeat/sflowbeat/input/sflow"
+)
+
+// Name is the beat's name: binary, configuration file and index prefix.
+const Name = "sflowbeat"
+
+// Beater runs the configured sflow inputs.
+type Beater struct {
+	log     *logp.Logger
+	cfg     config.Config
+	done    chan struct{}
+	stopped sync.Once
+}
+
+// New is the beat.Creator of sflowbeat: it validates the configuration
+// (every input, unique ids) so that `sflowbeat test config` catches mistakes.
+func New(b *beat.Beat, raw *conf.C) (beat.Beater, error) {
+	var c config.Config
+	if err := raw.Unpack(&c); err != nil {
+		return nil, fmt.Errorf("invalid sflowbeat configuration: %w", err)
+	}
+	if err := checkInputs(c.Inputs); err != nil {
+		return nil, err
+	}
+	return &Beater{log: b.Info.Logger.Named(Name), cfg: c, done: make(chan struct{})}, nil
+}
+
+// checkInputs validates every input and rejects duplicate ids and hosts.
+func checkInputs(inputs []*conf.C) error {
+	ids := map[string]int{}
+	for i, raw := range inputs {
+		in, err := config.ParseInput(raw)
+		if err != nil {
+			return fmt.Errorf("sflowbeat.inputs[%d]: %w", i, err)
+		}
+		if j, dup := ids[in.ID]; dup {
+			return fmt.Errorf("sflowbeat.inputs[%d]: id %q is already used by sflowbeat.inputs[%d]: ids must be unique", i, in.ID, j)
+		}
+		ids[in.ID] = i
+	}
+	return nil
+}
+
+// Run starts every input and blocks until Stop is called. It fails when an
+// input cannot start (for example, its port is already in use).
+func (bt *Beater) Run(b *beat.Beat) error {
+	if b.API != nil {
+		if err := inputmon.AttachHandler(b.API.Router(), b.Monitoring.InputsRegistry()); err != nil {
+			return fmt.Errorf("cannot attach the inputs endpoint to the HTTP server: %w", err)
+		}
+	}
+	factory := sflow.NewFactory(bt.log, b.Monitoring.InputsRegistry())
+	runners, err := createAll(factory, b.Publisher, bt.cfg.Inputs)
+	if err != nil {
+		return err
+	}
+	for _, r := range runners {
+		r.Start()
+	}
+	bt.log.Infow("sflowbeat is running", "inputs", len(runners))
+	<-bt.done
+	stopAll(runners)
+	return nil
+}
+
+// createAll creates one runner per input configuration; on the first error it
+// releases the runners already created.
+func createAll(f cfgfile.RunnerFactory, p beat.PipelineConnector, inputs []*conf.C) ([]cfgfile.Runner, error) {
+	var runners []cfgfile.Runner
+	for i, raw := range inputs {
+		r, err := f.Create(p, raw)
+		if err != nil {
+			stopAll(runners)
+			return nil, errors.Join(fmt.Errorf("sflowbeat.inputs[%d] cannot start", i), err)
+		}
+		runners = append(runners, r)
+	}
+	return runners, nil
+}
+
+// stopAll stops the runners in parallel and waits for them.
+func stopAll(runners []cfgfile.Runner) {
+	var wg sync.WaitGroup
+	for _, r := range runners {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r.Stop()
+		}()
+	}
+	wg.Wait()
+}
+
+// Stop makes Run return after the inputs have stopped.
+func (bt *Beater) Stop() {
+	bt.stopped.Do(func() { close(bt.done) })
+}

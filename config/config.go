@@ -1,0 +1,137 @@
+// Package config holds sflowbeat's typed configuration: the `sflowbeat`
+// section of sflowbeat.yml and the options of each sflow input, with their
+// defaults and validation.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+
+	"github.com/elastic/beats/v7/libbeat/common/cfgtype"
+	conf "github.com/elastic/elastic-agent-libs/config"
+	"github.com/elastic/elastic-agent-libs/mapstr"
+)
+
+// InputType is the only input type sflowbeat knows.
+const InputType = "sflow"
+
+// Default values of the input options.
+const (
+	DefaultHost           = "0.0.0.0:6343"
+	DefaultMaxMessageSize = 9216 // jumbo-frame agents send datagrams up to 9k
+	DefaultQueueSize      = 4096 // datagrams between the socket reader and the decoder
+)
+
+// Config is the `sflowbeat` section of the configuration file.
+type Config struct {
+	// Inputs are the raw input configurations; each is unpacked into an
+	// Input by the input factory, so that inputs can also come from Elastic
+	// Agent or be reloaded.
+	Inputs []*conf.C `config:"inputs"`
+}
+
+// Validate checks that at least one input is configured.
+func (c *Config) Validate() error {
+	if len(c.Inputs) == 0 {
+		return errors.New("no inputs configured: add at least one entry to sflowbeat.inputs (type: sflow)")
+	}
+	return nil
+}
+
+// Input is the configuration of one sflow input: one UDP listen address.
+type Input struct {
+	Type string `config:"type"`
+	// ID identifies the input in metrics and logs; it defaults to the host.
+	ID string `config:"id"`
+	// Host is the UDP address to listen on, host:port.
+	Host string `config:"host"`
+	// MaxMessageSize is the largest datagram accepted; longer ones are
+	// truncated by the kernel and counted as invalid.
+	MaxMessageSize cfgtype.ByteSize `config:"max_message_size"`
+	// ReadBuffer is the socket receive buffer (SO_RCVBUF); 0 keeps the
+	// kernel default.
+	ReadBuffer cfgtype.ByteSize `config:"read_buffer"`
+	// QueueSize is the number of datagrams that may wait between the socket
+	// reader and the decoder; when it is full, datagrams are dropped and
+	// counted instead of blocking the socket.
+	QueueSize int `config:"queue_size" validate:"min=1"`
+
+	// Event metadata that Beats users know from other inputs.
+	Tags            []string  `config:"tags"`
+	Fields          mapstr.M  `config:"fields"`
+	FieldsUnderRoot bool      `config:"fields_under_root"`
+	Processors      []*conf.C `config:"processors"`
+	Index           string    `config:"index"`
+	Pipeline        string    `config:"pipeline"`
+}
+
+// DefaultInput returns the defaults of an sflow input.
+func DefaultInput() Input {
+	return Input{
+		Type:           InputType,
+		Host:           DefaultHost,
+		MaxMessageSize: DefaultMaxMessageSize,
+		QueueSize:      DefaultQueueSize,
+	}
+}
+
+// Validate checks the input type and the listen address.
+func (c *Input) Validate() error {
+	if c.Type != InputType {
+		return fmt.Errorf("unknown input type %q: the only valid type is %q", c.Type, InputType)
+	}
+	if err := validateHost(c.Host); err != nil {
+		return fmt.Errorf("invalid host %q: %w", c.Host, err)
+	}
+	if c.MaxMessageSize < 128 || c.MaxMessageSize > 65535 {
+		return fmt.Errorf("max_message_size %d must be from 128 (smaller than any sFlow datagram with a sample) "+
+			"to 65535 (larger than a UDP datagram can be)", c.MaxMessageSize)
+	}
+	if c.ReadBuffer < 0 {
+		return fmt.Errorf("read_buffer %d must not be negative", c.ReadBuffer)
+	}
+	return nil
+}
+
+// validateHost checks that host is host:port with a numeric port in 1-65535
+// (0 is allowed: the kernel picks a free port, which tests use).
+func validateHost(host string) error {
+	h, p, err := net.SplitHostPort(host)
+	if err != nil {
+		return fmt.Errorf("expected host:port, e.g. 0.0.0.0:6343 or [::]:6343: %w", err)
+	}
+	if h != "" && net.ParseIP(h) == nil && !isHostname(h) {
+		return fmt.Errorf("%q is neither an IP address nor a host name", h)
+	}
+	port, err := strconv.Atoi(p)
+	if err != nil || port < 0 || port > 65535 {
+		return fmt.Errorf("port %q is not a number from 0 to 65535", p)
+	}
+	return nil
+}
+
+// isHostname reports whether s looks like a DNS name (letters, digits, '-'
+// and '.').
+func isHostname(s string) bool {
+	for _, r := range s {
+		ok := r == '-' || r == '.' || (r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z')
+		if !ok {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// ParseInput unpacks and validates one input configuration over the defaults.
+func ParseInput(cfg *conf.C) (Input, error) {
+	in := DefaultInput()
+	if err := cfg.Unpack(&in); err != nil {
+		return Input{}, err
+	}
+	if in.ID == "" {
+		in.ID = InputType + "-" + in.Host
+	}
+	return in, nil
+}

@@ -1,0 +1,93 @@
+package sflow
+
+import (
+	"time"
+
+	"github.com/elastic/beats/v7/filebeat/input/netmetrics"
+	"github.com/elastic/elastic-agent-libs/logp"
+	"github.com/elastic/elastic-agent-libs/monitoring"
+
+	"github.com/sflowbeat/sflowbeat/input/sflow/decoder"
+)
+
+// invalidCauses are the values of decoder.Cause; a counter for each is
+// created up front so that dashboards see zeros, not missing series.
+var invalidCauses = []string{
+	"truncated", "not_sflow", "unsupported_version", "too_many",
+	"bad_length", "agent_address", "panic", "other",
+}
+
+// metrics are the counters of one input, in its monitoring registry
+// (visible at the HTTP endpoint under /inputs/).
+type metrics struct {
+	datagramsReceived *monitoring.Uint // datagrams read from the socket
+	bytesReceived     *monitoring.Uint // their bytes
+	datagramsDropped  *monitoring.Uint // dropped because the decode queue was full
+	datagramsInvalid  *monitoring.Uint // rejected by the decoder as a whole
+	invalidByCause    map[string]*monitoring.Uint
+
+	samplesFlow     *monitoring.Uint // flow samples decoded (0:1, 0:3)
+	samplesCounters *monitoring.Uint // counter samples decoded (0:2, 0:4)
+	samplesDrops    *monitoring.Uint // drop events decoded (0:5)
+	samplesInvalid  *monitoring.Uint // samples dropped as malformed
+	samplesUnknown  *monitoring.Uint // samples of unknown format, skipped
+	recordsUnknown  *monitoring.Uint // records of unknown format, skipped
+	recordsInvalid  *monitoring.Uint // records dropped as malformed
+	eventsPublished *monitoring.Uint // events handed to the pipeline
+	queueLength     *monitoring.Uint // datagrams waiting for a worker (gauge)
+
+	udp *netmetrics.UDP // kernel receive queue and drops, arrival histograms
+}
+
+// newMetrics creates every counter of an input in reg.
+func newMetrics(reg *monitoring.Registry, host string, readBuffer uint64, log *logp.Logger) *metrics {
+	m := &metrics{
+		datagramsReceived: monitoring.NewUint(reg, "datagrams_received_total"),
+		bytesReceived:     monitoring.NewUint(reg, "bytes_received_total"),
+		datagramsDropped:  monitoring.NewUint(reg, "datagrams_dropped_total"),
+		datagramsInvalid:  monitoring.NewUint(reg, "datagrams_invalid_total"),
+		invalidByCause:    make(map[string]*monitoring.Uint, len(invalidCauses)),
+		samplesFlow:       monitoring.NewUint(reg, "samples_flow_total"),
+		samplesCounters:   monitoring.NewUint(reg, "samples_counters_total"),
+		samplesDrops:      monitoring.NewUint(reg, "samples_drops_total"),
+		samplesInvalid:    monitoring.NewUint(reg, "samples_invalid_total"),
+		samplesUnknown:    monitoring.NewUint(reg, "samples_unknown_total"),
+		recordsUnknown:    monitoring.NewUint(reg, "records_unknown_total"),
+		recordsInvalid:    monitoring.NewUint(reg, "records_invalid_total"),
+		eventsPublished:   monitoring.NewUint(reg, "events_published_total"),
+		queueLength:       monitoring.NewUint(reg, "queue_length_gauge"),
+	}
+	byCause := reg.GetOrCreateRegistry("datagrams_invalid_by_cause")
+	for _, c := range invalidCauses {
+		m.invalidByCause[c] = monitoring.NewUint(byCause, c+"_total")
+	}
+	m.udp = netmetrics.NewUDP(reg, host, readBuffer, 10*time.Second, log)
+	return m
+}
+
+// invalid counts a datagram that the decoder rejected.
+func (m *metrics) invalid(err error) {
+	m.datagramsInvalid.Inc()
+	c, ok := m.invalidByCause[decoder.Cause(err)]
+	if !ok {
+		c = m.invalidByCause["other"]
+	}
+	c.Inc()
+}
+
+// decoded counts the samples and records of a decoded datagram.
+func (m *metrics) decoded(dg *decoder.Datagram) {
+	m.samplesFlow.Add(uint64(len(dg.FlowSamples)))
+	m.samplesCounters.Add(uint64(len(dg.CounterSamples)))
+	m.samplesDrops.Add(uint64(len(dg.DropSamples)))
+	s := &dg.Stats
+	m.samplesInvalid.Add(uint64(s.SamplesMalformed))
+	m.samplesUnknown.Add(uint64(s.SamplesUnknown))
+	m.recordsUnknown.Add(uint64(s.RecordsUnknown))
+	m.recordsInvalid.Add(uint64(s.RecordsMalformed))
+}
+
+// close stops the kernel metrics poller.
+func (m *metrics) close() {
+	m.udp.Close()
+}

@@ -1,0 +1,60 @@
+package sflow
+
+import (
+	"github.com/elastic/beats/v7/libbeat/beat"
+
+	"github.com/sflowbeat/sflowbeat/config"
+	"github.com/sflowbeat/sflowbeat/input/sflow/decoder"
+	"github.com/sflowbeat/sflowbeat/processor/ecs"
+)
+
+// processor turns one datagram into beat events: decode, count, map. It
+// reuses its buffers between datagrams and belongs to one worker.
+type processor struct {
+	m      *metrics
+	bad    *rateLog
+	dec    *decoder.Decoder
+	mapper *ecs.Mapper
+	dg     decoder.Datagram
+	evs    []ecs.Event
+	out    []beat.Event
+}
+
+// newProcessor returns a processor for the input configured by c.
+func newProcessor(c config.Input, m *metrics, bad *rateLog) *processor {
+	return &processor{
+		m:      m,
+		bad:    bad,
+		dec:    decoder.NewDecoder(decoder.Options{}),
+		mapper: ecs.NewMapper(ecs.Options{}),
+	}
+}
+
+// process decodes d and returns its events; the slice is reused by the
+// next call.
+func (p *processor) process(d *datagram) []beat.Event {
+	data := d.buf[:d.n]
+	if d.n == len(d.buf) {
+		// The datagram filled the buffer, which is one byte larger than
+		// max_message_size: it was larger and the kernel truncated it.
+		p.m.invalid(decoder.ErrTruncated)
+		p.bad.Warnw(d.at, "datagram larger than max_message_size dropped", "exporter", d.from.String(), "max_message_size", len(d.buf)-1)
+		return nil
+	}
+	if err := p.dec.Decode(data, &p.dg); err != nil {
+		p.m.invalid(err)
+		p.bad.Warnw(d.at, "invalid sFlow datagram dropped", "exporter", d.from.String(), "error", err)
+		return nil
+	}
+	p.m.decoded(&p.dg)
+	if len(p.dg.Errors) > 0 {
+		p.bad.Warnw(d.at, "sFlow datagram partly decoded", "exporter", d.from.String(), "first_error", p.dg.Errors[0],
+			"samples_invalid", p.dg.Stats.SamplesMalformed, "records_invalid", p.dg.Stats.RecordsMalformed)
+	}
+	p.evs = p.mapper.Map(&p.dg, d.at, p.evs[:0])
+	p.out = p.out[:0]
+	for _, e := range p.evs {
+		p.out = append(p.out, beat.Event{Timestamp: e.Timestamp, Fields: e.Fields})
+	}
+	return p.out
+}

@@ -1,0 +1,35 @@
+// Command sflowbeat receives sFlow datagrams over UDP, maps their samples to
+// Elastic Common Schema events and publishes them with libbeat.
+//
+// Besides libbeat's standard commands (run, setup, test, export, keystore,
+// version) it has `decode`, which prints the events of sFlow captures.
+package main
+
+import (
+	"os"
+
+	libcmd "github.com/elastic/beats/v7/libbeat/cmd"
+	"github.com/elastic/beats/v7/libbeat/cmd/instance"
+	"github.com/elastic/beats/v7/libbeat/publisher/processing"
+
+	"github.com/sflowbeat/sflowbeat/beater"
+)
+
+// settings returns the libbeat settings of sflowbeat. Events carry
+// ecs.version from the mapper itself, so the default processing adds only
+// host and agent metadata; normalization is off because the mapper builds
+// events from plain Go types that the encoder handles directly.
+func settings() instance.Settings {
+	return instance.Settings{
+		Name:       beater.Name,
+		Processing: processing.MakeDefaultSupport(false, nil, processing.WithHost, processing.WithAgentMeta()),
+	}
+}
+
+func main() {
+	root := libcmd.GenRootCmdWithSettings(beater.New, settings())
+	root.AddCommand(beater.DecodeCommand())
+	if err := root.Execute(); err != nil {
+		os.Exit(1)
+	}
+}
