@@ -604,9 +604,10 @@ type LAGCounters struct {
 	MarkerResponsePDUsTx uint32
 }
 
-// SFPLane is one lane of an optical module (sfp_lane).
+// SFPLane is one lane of an optical module (lane, sflow_optics.txt: ten
+// unsigned ints, 40 bytes on the wire).
 type SFPLane struct {
-	Index         uint32
+	Index         uint32 // 1-based index of the lane in the module, 0 unknown
 	TxBiasCurrent uint32 // microamps
 	TxPower       uint32 // microwatts
 	TxPowerMin    uint32
@@ -614,6 +615,8 @@ type SFPLane struct {
 	RxPower       uint32 // microwatts
 	RxPowerMin    uint32
 	RxPowerMax    uint32
+	TxWavelength  uint32 // nanometers (tx_wavelength, on the wire after tx_power_max)
+	RxWavelength  uint32 // nanometers (rx_wavelength, on the wire after rx_power_max)
 }
 
 // SFPCounters is sfp (0:10), optical interface module counters.

@@ -1,0 +1,208 @@
+package decoder
+
+import (
+	"fmt"
+)
+
+// Options bounds the work done on one datagram; zero values take the
+// defaults.
+type Options struct {
+	// MaxSamples caps num_samples of a datagram (default 512): a datagram
+	// declaring more is rejected with ErrTooMany.
+	MaxSamples int
+	// MaxRecords caps the number of records of a sample (default 64): a
+	// sample declaring more is dropped with ErrTooMany.
+	MaxRecords int
+}
+
+// Default limits of Options.
+const (
+	DefaultMaxSamples = 512
+	DefaultMaxRecords = 64
+)
+
+// Caps on the arrays inside records, applied before anything is allocated
+// (in addition to the cap by the bytes left).
+const (
+	maxASPathSegments = 64   // extended_gateway dst_as_path
+	maxASNs           = 255  // per as_path_segment (a BGP segment holds 255)
+	maxCommunities    = 1024 // extended_gateway communities
+	maxLabels         = 64   // extended_mpls label stacks
+	maxVLANStack      = 16   // extended_vlantunnel
+	maxAdapters       = 256  // host_adapters
+	maxMACs           = 64   // MAC addresses per host_adapter
+	maxLanes          = 16   // sfp lanes
+)
+
+// Decoder decodes sFlow datagrams. It is not safe for concurrent use: use
+// one per worker.
+type Decoder struct {
+	opts Options
+	dg   *Datagram // datagram being decoded
+	dx   xdr       // datagram reader
+	sx   xdr       // sample reader
+	rx   xdr       // record reader
+}
+
+// NewDecoder returns a Decoder with the given limits.
+func NewDecoder(opts Options) *Decoder {
+	if opts.MaxSamples <= 0 {
+		opts.MaxSamples = DefaultMaxSamples
+	}
+	if opts.MaxRecords <= 0 {
+		opts.MaxRecords = DefaultMaxRecords
+	}
+	return &Decoder{opts: opts}
+}
+
+// Decode decodes the sFlow datagram data into dg, which is reset first
+// (its slices are reused). Byte slices of the records point into data.
+// A malformed or unknown sample or record is skipped and counted in
+// dg.Stats (the first ones also kept in dg.Errors); an error is returned
+// only when the datagram as a whole cannot be decoded: it is then a
+// *DatagramError wrapping one of the sentinels (ErrNotSFlow,
+// ErrUnsupportedVersion, ErrTruncated, ErrTooMany, ErrAgentAddress,
+// ErrPanic).
+func (d *Decoder) Decode(data []byte, dg *Datagram) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &DatagramError{Offset: d.dx.offset(), Err: fmt.Errorf("%w: %v", ErrPanic, r)}
+		}
+		d.dg = nil
+	}()
+	dg.reset()
+	d.dg = dg
+	d.dx = xdr{b: data}
+	n, err := d.decodeHeader()
+	if err != nil {
+		return err
+	}
+	d.decodeSamples(n)
+	dg.Stats.TrailingBytes = uint32(d.dx.left())
+	return nil
+}
+
+// reset empties dg, keeping the capacity of its slices.
+func (dg *Datagram) reset() {
+	*dg = Datagram{
+		FlowSamples:    dg.FlowSamples[:0],
+		CounterSamples: dg.CounterSamples[:0],
+		DropSamples:    dg.DropSamples[:0],
+		Errors:         dg.Errors[:0],
+	}
+}
+
+// sFlow datagram versions: 5 (sFlow v5), 2 and 4 (RFC 3176).
+const (
+	version2 uint32 = 2
+	version4 uint32 = 4
+	version5 uint32 = 5
+)
+
+// decodeHeader reads the version word and dispatches to the header
+// decoder of that version; it returns num_samples.
+func (d *Decoder) decodeHeader() (int, error) {
+	x := &d.dx
+	v := x.u32()
+	if x.err != nil {
+		return 0, &DatagramError{Offset: 0, Err: ErrTruncated}
+	}
+	d.dg.Version = v
+	switch v {
+	case version5:
+		return d.decodeHeaderV5()
+	case version2, version4:
+		// RFC 3176 datagrams: same header, different sample layouts. A
+		// decodeHeaderV24 can be added here.
+		return 0, &DatagramError{Offset: 0, Err: fmt.Errorf("version %d: %w", v, ErrUnsupportedVersion)}
+	}
+	return 0, &DatagramError{Offset: 0, Err: fmt.Errorf("first word %#08x: %w", v, ErrNotSFlow)}
+}
+
+// decodeHeaderV5 decodes the rest of sample_datagram_v5 up to num_samples:
+// agent_address (address union, type 1 IPv4 or 2 IPv6), sub_agent_id,
+// sequence_number, uptime, num_samples. It checks num_samples against
+// MaxSamples and against the bytes left (a sample is at least 8 bytes).
+func (d *Decoder) decodeHeaderV5() (int, error) {
+	x, dg := &d.dx, d.dg
+	at := x.offset()
+	dg.AgentAddress = x.addr(ErrAgentAddress)
+	if x.err == nil && !dg.AgentAddress.IsValid() {
+		x.fail(ErrAgentAddress) // type 0 "unknown" is not an agent
+	}
+	if x.err != nil {
+		return 0, &DatagramError{Offset: at, Err: x.err}
+	}
+	dg.SubAgentID = x.u32()
+	dg.SequenceNumber = x.u32()
+	dg.Uptime = x.u32()
+	at = x.offset()
+	n := x.count(8, d.opts.MaxSamples)
+	if x.err != nil {
+		return 0, &DatagramError{Offset: at, Err: x.err}
+	}
+	dg.Stats.SamplesDeclared = uint32(n)
+	return n, nil
+}
+
+// decodeSamples decodes n samples (sample_record: data_format, opaque
+// sample_data). The sample length is authoritative: the next sample starts
+// after it whatever the sample decoder read.
+func (d *Decoder) decodeSamples(n int) {
+	x, dg := &d.dx, d.dg
+	for i := range n {
+		at := x.offset()
+		format := x.u32()
+		length := x.u32()
+		d.sx = x.sub(length)
+		if x.err != nil {
+			// The sample's framing is broken: nothing after it can be
+			// found. Count it and the samples not reached as malformed.
+			d.sampleError(i, format, at, x.err)
+			dg.Stats.SamplesMalformed += uint32(n - i - 1)
+			x.err = nil // the datagram header was fine; keep what was decoded
+			return
+		}
+		if err := d.decodeSample(format); err != nil {
+			d.sampleError(i, format, at, err)
+		}
+	}
+}
+
+// sampleError counts a dropped sample and keeps its error.
+func (d *Decoder) sampleError(i int, format uint32, at int, err error) {
+	d.dg.Stats.SamplesMalformed++
+	d.keep(&SampleError{Index: i, Format: format, Offset: at, Err: err})
+}
+
+// recordError counts a dropped record and keeps its error.
+func (d *Decoder) recordError(format uint32, at int, err error) {
+	d.dg.Stats.RecordsMalformed++
+	d.keep(&RecordError{Format: format, Offset: at, Err: err})
+}
+
+// keep appends err to dg.Errors unless MaxErrorsKept are kept already.
+func (d *Decoder) keep(err error) {
+	if len(d.dg.Errors) < MaxErrorsKept {
+		d.dg.Errors = append(d.dg.Errors, err)
+	}
+}
+
+// decodeSample dispatches on the sample data_format; unknown formats are
+// counted and skipped.
+func (d *Decoder) decodeSample(format uint32) error {
+	switch format {
+	case SampleFlow:
+		return d.decodeFlowSample(false)
+	case SampleFlowExpanded:
+		return d.decodeFlowSample(true)
+	case SampleCounters:
+		return d.decodeCounterSample(false)
+	case SampleCountersExpanded:
+		return d.decodeCounterSample(true)
+	case SampleDiscarded:
+		return d.decodeDropSample()
+	}
+	d.dg.Stats.SamplesUnknown++
+	return nil
+}

@@ -1,0 +1,20 @@
+// Package decoder decodes sFlow version 5 datagrams (sflow.org
+// sflow_version_5.txt) into the typed samples and records of types.go:
+// flow samples (0:1, 0:3), counter samples (0:2, 0:4) and dropped packet
+// notifications (0:5, sflow_drops.txt), with the flow and counter records of
+// the sFlow v5, host sFlow, tunnel, drop, optics, application and Open
+// vSwitch structures.
+//
+// The decoder is written for hostile input: every length is checked before
+// it is read, every count is capped (by a constant and by the bytes left)
+// before anything is allocated, a malformed record drops only that record
+// and a malformed sample only that sample, and unknown enterprise:format
+// structures are skipped by their length and counted. Decoding a datagram
+// into a reused Datagram does not allocate in steady state: byte slices
+// point into the datagram buffer, and the sample slices and their nested
+// slices are reused.
+//
+// The package knows nothing of Beats; it can be fuzzed and benchmarked on
+// its own. A gopacket DecodingLayer (Layer, LayerTypeSFlow) wraps the same
+// code for gopacket users.
+package decoder

@@ -1,0 +1,104 @@
+package decoder
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Sentinel errors, for errors.Is on the errors returned by Decode and kept
+// in Datagram.Errors.
+var (
+	// ErrTruncated: a structure needs more bytes than there are.
+	ErrTruncated = errors.New("truncated")
+	// ErrNotSFlow: the datagram is not sFlow (unknown version word, e.g. a
+	// NetFlow v5 export sent to the sFlow port).
+	ErrNotSFlow = errors.New("not an sFlow datagram")
+	// ErrUnsupportedVersion: sFlow version 2 or 4 (RFC 3176), not decoded yet.
+	ErrUnsupportedVersion = errors.New("unsupported sFlow version")
+	// ErrTooMany: a count (samples, records, AS path, ...) is larger than
+	// the limit or than the bytes left can hold.
+	ErrTooMany = errors.New("count too large")
+	// ErrBadLength: a length field is inconsistent with its container.
+	ErrBadLength = errors.New("bad length")
+	// ErrAgentAddress: the agent address type is neither IPv4 (1) nor IPv6 (2).
+	ErrAgentAddress = errors.New("bad agent address type")
+	// ErrPanic: the decoder panicked (a bug); the panic was recovered.
+	ErrPanic = errors.New("decoder panic")
+)
+
+// DatagramError is an error of the datagram as a whole: nothing of it was
+// decoded. Offset is the byte offset in the datagram where decoding failed.
+type DatagramError struct {
+	Offset int
+	Err    error
+}
+
+// Error implements error.
+func (e *DatagramError) Error() string {
+	return fmt.Sprintf("sflow datagram: offset %d: %v", e.Offset, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *DatagramError) Unwrap() error { return e.Err }
+
+// SampleError is an error of one sample, which was dropped. Index is the
+// position of the sample in the datagram (0-based), Format its data_format
+// word (enterprise<<12 | format), Offset the datagram offset of the sample.
+type SampleError struct {
+	Index  int
+	Format uint32
+	Offset int
+	Err    error
+}
+
+// Error implements error.
+func (e *SampleError) Error() string {
+	return fmt.Sprintf("sflow sample %d (%d:%d) at offset %d: %v", e.Index, e.Format>>12, e.Format&0xFFF, e.Offset, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *SampleError) Unwrap() error { return e.Err }
+
+// RecordError is an error of one flow or counter record, which was dropped
+// (its sample was kept). Format is the record's data_format word, Offset the
+// datagram offset of the record.
+type RecordError struct {
+	Format uint32
+	Offset int
+	Err    error
+}
+
+// Error implements error.
+func (e *RecordError) Error() string {
+	return fmt.Sprintf("sflow record %d:%d at offset %d: %v", e.Format>>12, e.Format&0xFFF, e.Offset, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *RecordError) Unwrap() error { return e.Err }
+
+// causes maps the sentinels to the metric-friendly names of Cause, most
+// specific first.
+var causes = []struct {
+	err  error
+	name string
+}{
+	{ErrPanic, "panic"},
+	{ErrNotSFlow, "not_sflow"},
+	{ErrUnsupportedVersion, "unsupported_version"},
+	{ErrAgentAddress, "agent_address"},
+	{ErrTooMany, "too_many"},
+	{ErrBadLength, "bad_length"},
+	{ErrTruncated, "truncated"},
+}
+
+// Cause returns a short, bounded name for the cause of err, for per-cause
+// counters: "truncated", "not_sflow", "unsupported_version", "too_many",
+// "bad_length", "agent_address", "panic" or "other".
+func Cause(err error) string {
+	for _, c := range causes {
+		if errors.Is(err, c.err) {
+			return c.name
+		}
+	}
+	return "other"
+}
