@@ -90,14 +90,14 @@ func TestEndToEnd(t *testing.T) {
 	addr := b.listenAddrs(1)[0]
 
 	captures := []string{
-		"akvorado-data-1140.pcap",           // flow samples, gateway with AS path
-		"akvorado-data-qinq.pcap",           // QinQ
-		"akvorado-data-encap-vxlan.pcap",    // VXLAN
-		"cistern-sflow-dumps.pcap",          // counters, host counters, drop event
-		"tcpdump-sflow-print-v6.pcap",       // IPv6 agent
-		"logstash-codec-sflow-spec.pcap",    // expanded samples, LAG, HTTP counters
-		"pmacct-sfprobe-rate4-gw-tag.pcap",  // unknown enterprise records
-		"tcpdump-sflow_print-segv.pcap",     // malformed
+		"akvorado-data-1140.pcap",          // flow samples, gateway with AS path
+		"akvorado-data-qinq.pcap",          // QinQ
+		"akvorado-data-encap-vxlan.pcap",   // VXLAN
+		"cistern-sflow-dumps.pcap",         // counters, host counters, drop event
+		"tcpdump-sflow-print-v6.pcap",      // IPv6 agent
+		"logstash-codec-sflow-spec.pcap",   // expanded samples, LAG, HTTP counters
+		"pmacct-sfprobe-rate4-gw-tag.pcap", // unknown enterprise records
+		"tcpdump-sflow_print-segv.pcap",    // malformed
 	}
 	var want []map[string]any
 	start := time.Now()

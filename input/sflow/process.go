@@ -2,6 +2,7 @@ package sflow
 
 import (
 	"github.com/elastic/beats/v7/libbeat/beat"
+	"github.com/google/gopacket"
 
 	"github.com/sflowbeat/sflowbeat/config"
 	"github.com/sflowbeat/sflowbeat/input/sflow/decoder"
@@ -13,9 +14,8 @@ import (
 type processor struct {
 	m      *metrics
 	bad    *rateLog
-	dec    *decoder.Decoder
+	layer  decoder.Layer // the sFlow gopacket DecodingLayer; holds the decoded datagram
 	mapper *ecs.Mapper
-	dg     decoder.Datagram
 	evs    []ecs.Event
 	out    []beat.Event
 }
@@ -25,7 +25,6 @@ func newProcessor(c config.Input, m *metrics, bad *rateLog) *processor {
 	return &processor{
 		m:      m,
 		bad:    bad,
-		dec:    decoder.NewDecoder(decoder.Options{}),
 		mapper: ecs.NewMapper(ecs.Options{}),
 	}
 }
@@ -41,17 +40,18 @@ func (p *processor) process(d *datagram) []beat.Event {
 		p.bad.Warnw(d.at, "datagram larger than max_message_size dropped", "exporter", d.from.String(), "max_message_size", len(d.buf)-1)
 		return nil
 	}
-	if err := p.dec.Decode(data, &p.dg); err != nil {
+	if err := p.layer.DecodeFromBytes(data, gopacket.NilDecodeFeedback); err != nil {
 		p.m.invalid(err)
 		p.bad.Warnw(d.at, "invalid sFlow datagram dropped", "exporter", d.from.String(), "error", err)
 		return nil
 	}
-	p.m.decoded(&p.dg)
-	if len(p.dg.Errors) > 0 {
-		p.bad.Warnw(d.at, "sFlow datagram partly decoded", "exporter", d.from.String(), "first_error", p.dg.Errors[0],
-			"samples_invalid", p.dg.Stats.SamplesMalformed, "records_invalid", p.dg.Stats.RecordsMalformed)
+	dg := &p.layer.Datagram
+	p.m.decoded(dg)
+	if len(dg.Errors) > 0 {
+		p.bad.Warnw(d.at, "sFlow datagram partly decoded", "exporter", d.from.String(), "first_error", dg.Errors[0],
+			"samples_invalid", dg.Stats.SamplesMalformed, "records_invalid", dg.Stats.RecordsMalformed)
 	}
-	p.evs = p.mapper.Map(&p.dg, d.at, p.evs[:0])
+	p.evs = p.mapper.Map(dg, d.at, p.evs[:0])
 	p.out = p.out[:0]
 	for _, e := range p.evs {
 		p.out = append(p.out, beat.Event{Timestamp: e.Timestamp, Fields: e.Fields})

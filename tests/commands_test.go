@@ -1,0 +1,167 @@
+package tests
+
+import (
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sflowbeat/sflowbeat/tests/esmock"
+)
+
+// TestVersion checks `sflowbeat version`.
+func TestVersion(t *testing.T) {
+	out, errOut, err := runCommand(t, "version")
+	if err != nil {
+		t.Fatalf("version: %v\n%s", err, errOut)
+	}
+	if !strings.HasPrefix(out, "sflowbeat version ") || !strings.Contains(out, "libbeat") {
+		t.Errorf("unexpected version output %q", out)
+	}
+}
+
+// TestTestConfig checks that `sflowbeat test config` accepts the shipped
+// configuration files and rejects invalid ones with a clear message.
+func TestTestConfig(t *testing.T) {
+	for _, f := range []string{"sflowbeat.yml", "sflowbeat.reference.yml"} {
+		path, err := filepath.Abs(filepath.Join("..", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// libbeat refuses config files writable by others; a checkout may be 0664.
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := writeConfig(t, string(data))
+		out, errOut, err := runCommand(t, "test", "config", "-c", filepath.Join(dir, "sflowbeat.yml"), "--path.home", dir)
+		if err != nil || !strings.Contains(out, "Config OK") {
+			t.Errorf("test config %s: %v\n%s%s", f, err, out, errOut)
+		}
+	}
+	cases := []struct{ name, input, want string }{
+		{"unknown type", "type: netflow", `unknown input type "netflow": the only valid type is "sflow"`},
+		{"bad port", "type: sflow\n    host: 0.0.0.0:99999", "is not a number from 0 to 65535"},
+		{"negative size", "type: sflow\n    max_message_size: -1", "max_message_size"},
+		{"duplicate id", "type: sflow\n    id: a\n  - type: sflow\n    id: a\n    host: 0.0.0.0:6344", `id "a" is already used`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := writeConfig(t, "sflowbeat.inputs:\n  - "+c.input+"\noutput.elasticsearch.hosts: [\"localhost:9200\"]\n")
+			out, errOut, err := runCommand(t, "test", "config", "-c", filepath.Join(dir, "sflowbeat.yml"), "--path.home", dir)
+			if err == nil {
+				t.Fatalf("test config accepted an invalid configuration:\n%s", out)
+			}
+			if !strings.Contains(out+errOut, c.want) {
+				t.Errorf("the error does not say %q:\n%s%s", c.want, out, errOut)
+			}
+		})
+	}
+}
+
+// TestPortInUse checks that an input whose address cannot be bound stops the
+// beat with the reason.
+func TestPortInUse(t *testing.T) {
+	busy, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	es := esmock.Start()
+	defer es.Close()
+	b := startBeat(t, beatConfig(es.URL, busy.LocalAddr().String()))
+	select {
+	case err := <-b.exited:
+		b.exited <- err
+		if err == nil {
+			t.Fatal("sflowbeat exited with status 0 although its port was in use")
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatal("sflowbeat kept running although its port was in use")
+	}
+	if !strings.Contains(b.output(), "address already in use") || !strings.Contains(b.output(), "cannot listen on "+busy.LocalAddr().String()) {
+		t.Errorf("the log does not say why the input could not start:\n%s", b.output())
+	}
+}
+
+// TestSeveralInputs runs two inputs at once and checks that both deliver.
+func TestSeveralInputs(t *testing.T) {
+	es := esmock.Start()
+	defer es.Close()
+	b := startBeat(t, beatConfig(es.URL, "127.0.0.1:0", "[::1]:0"))
+	addrs := b.listenAddrs(2)
+	n := 0
+	for _, a := range addrs {
+		n += len(decodeEvents(t, capture("akvorado-data-1140.pcap")))
+		sendCapture(t, a, capture("akvorado-data-1140.pcap"))
+	}
+	docs := waitDocs(t, es, n, 60*time.Second)
+	if len(docs) != n {
+		t.Errorf("got %d documents from two inputs, want %d", len(docs), n)
+	}
+	b.stop(30 * time.Second)
+}
+
+// TestExportTemplate checks that the index template maps sflowbeat's fields
+// with their types.
+func TestExportTemplate(t *testing.T) {
+	dir := writeConfig(t, beatConfig("http://localhost:9200", "127.0.0.1:0"))
+	out, errOut, err := runCommand(t, "export", "template", "-c", filepath.Join(dir, "sflowbeat.yml"), "--path.home", dir)
+	if err != nil {
+		t.Fatalf("export template: %v\n%s", err, errOut)
+	}
+	var tmpl map[string]any
+	if err := json.Unmarshal([]byte(out), &tmpl); err != nil {
+		t.Fatalf("export template did not print JSON: %v", err)
+	}
+	props := mappingProperties(t, tmpl)
+	for path, want := range map[string]string{
+		"source.ip":                     "ip",
+		"destination.port":              "long",
+		"observer.ip":                   "ip",
+		"network.community_id":          "keyword",
+		"observer.ingress.interface.id": "keyword",
+	} {
+		if got := fieldType(props, path); got != want {
+			t.Errorf("template maps %s as %q, want %q", path, got, want)
+		}
+	}
+}
+
+// mappingProperties returns template.mappings.properties of an exported
+// index template.
+func mappingProperties(t *testing.T, tmpl map[string]any) map[string]any {
+	t.Helper()
+	m, ok := tmpl["template"].(map[string]any)
+	if !ok {
+		t.Fatalf("no template in %v", tmpl)
+	}
+	mappings, _ := m["mappings"].(map[string]any)
+	props, ok := mappings["properties"].(map[string]any)
+	if !ok {
+		t.Fatalf("no mappings.properties in the template")
+	}
+	return props
+}
+
+// fieldType returns the mapped type of a dotted field path.
+func fieldType(props map[string]any, path string) string {
+	parts := strings.Split(path, ".")
+	cur := props
+	for i, p := range parts {
+		f, ok := cur[p].(map[string]any)
+		if !ok {
+			return fmt.Sprintf("<missing %s>", strings.Join(parts[:i+1], "."))
+		}
+		if i == len(parts)-1 {
+			typ, _ := f["type"].(string)
+			return typ
+		}
+		cur, _ = f["properties"].(map[string]any)
+	}
+	return ""
+}
