@@ -1,0 +1,239 @@
+package ecs
+
+import (
+	"net/netip"
+	"strconv"
+
+	"github.com/elastic/elastic-agent-libs/mapstr"
+
+	"github.com/sflowbeat/sflowbeat/input/sflow/decoder"
+)
+
+// extendedRecords maps the extended_* flow records of a sample.
+func extendedRecords(f mapstr.M, r *decoder.FlowRecords) {
+	s := sub(f, "sflow")
+	if r.Has&decoder.HasExtSwitch != 0 {
+		extSwitch(f, &r.ExtSwitch)
+	}
+	if r.Has&decoder.HasExtRouter != 0 {
+		s["router"] = extRouter(&r.ExtRouter)
+	}
+	if r.Has&decoder.HasExtGateway != 0 {
+		extGateway(f, &r.ExtGateway)
+	}
+	if r.Has&decoder.HasExtUser != 0 {
+		s["user"] = compact(mapstr.M{"src_charset": r.ExtUser.SrcCharset, "src_user": str(r.ExtUser.SrcUser),
+			"dst_charset": r.ExtUser.DstCharset, "dst_user": str(r.ExtUser.DstUser)})
+	}
+	if r.Has&decoder.HasExtURL != 0 {
+		s["url"] = compact(mapstr.M{"direction": urlDirection(r.ExtURL.Direction), "url": str(r.ExtURL.URL), "host": str(r.ExtURL.Host)})
+	}
+	if r.Has&decoder.HasExtNAT != 0 {
+		extNAT(f, &r.ExtNAT)
+	}
+	mplsRecords(s, r)
+	tunnelRecords(s, r)
+	dropRecords(s, r)
+}
+
+// extSwitch maps extended_switch (0:1001): observer.ingress/egress.vlan.id
+// and the 802.1p priorities.
+func extSwitch(f mapstr.M, e *decoder.ExtSwitch) {
+	obs := sub(f, "observer")
+	if validVLAN(e.SrcVLAN) {
+		sub(sub(obs, "ingress"), "vlan")["id"] = strconv.FormatUint(uint64(e.SrcVLAN), 10)
+	}
+	if validVLAN(e.DstVLAN) {
+		sub(sub(obs, "egress"), "vlan")["id"] = strconv.FormatUint(uint64(e.DstVLAN), 10)
+	}
+	sub(f, "sflow")["switch"] = mapstr.M{"src_priority": e.SrcPriority, "dst_priority": e.DstPriority}
+}
+
+// validVLAN reports whether v is a VLAN id (1-4094); agents send 0 for
+// untagged and 0xFFFFFFFF for unknown.
+func validVLAN(v uint32) bool { return v >= 1 && v <= 4094 }
+
+// extRouter maps extended_router (0:1002).
+func extRouter(e *decoder.ExtRouter) mapstr.M {
+	m := mapstr.M{"src_mask_len": e.SrcMaskLen, "dst_mask_len": e.DstMaskLen}
+	setIP(m, "next_hop", e.NextHop)
+	return m
+}
+
+// extGateway maps extended_gateway (0:1003): source.as.number is src_as,
+// destination.as.number the last AS of the path (else the router's AS).
+func extGateway(f mapstr.M, e *decoder.ExtGateway) {
+	path := flatASPath(e.ASPath)
+	g := mapstr.M{}
+	setIP(g, "next_hop", e.NextHop)
+	setNonZero(g, "as", e.AS)
+	setNonZero(g, "src_as", e.SrcAS)
+	setNonZero(g, "src_peer_as", e.SrcPeerAS)
+	if len(path) > 0 {
+		g["as_path"] = path
+		setNonZero(g, "dst_peer_as", path[0])
+	}
+	if len(e.Communities) > 0 {
+		g["communities"] = append([]uint32(nil), e.Communities...)
+	}
+	setNonZero(g, "local_pref", e.LocalPref)
+	sub(f, "sflow")["gateway"] = g
+	if e.SrcAS != 0 {
+		sub(sub(f, "source"), "as")["number"] = e.SrcAS
+	}
+	dst := e.AS
+	if len(path) > 0 {
+		dst = path[len(path)-1]
+	}
+	if dst != 0 {
+		sub(sub(f, "destination"), "as")["number"] = dst
+	}
+}
+
+// flatASPath flattens the AS path segments into one list.
+func flatASPath(segs []decoder.ASPathSegment) []uint32 {
+	var path []uint32
+	for _, s := range segs {
+		path = append(path, s.ASNs...)
+	}
+	return path
+}
+
+// extNAT maps extended_nat (0:1007) to source.nat.ip / destination.nat.ip.
+func extNAT(f mapstr.M, e *decoder.ExtNAT) {
+	if e.SrcIP.IsValid() {
+		sub(sub(f, "source"), "nat")["ip"] = e.SrcIP.String()
+	}
+	if e.DstIP.IsValid() {
+		sub(sub(f, "destination"), "nat")["ip"] = e.DstIP.String()
+	}
+}
+
+// mplsRecords maps extended_mpls and the MPLS tunnel/VC/FEC records
+// (0:1006, 0:1008-1011) under sflow.mpls_ext.
+func mplsRecords(s mapstr.M, r *decoder.FlowRecords) {
+	m := mapstr.M{}
+	if r.Has&decoder.HasExtMPLS != 0 {
+		e := &r.ExtMPLS
+		setIP(m, "next_hop", e.NextHop)
+		m["in_labels"] = labelValues(e.InStack)
+		m["out_labels"] = labelValues(e.OutStack)
+	}
+	if r.Has&decoder.HasExtMPLSTunnel != 0 {
+		m["tunnel"] = compact(mapstr.M{"name": str(r.ExtMPLSTunnel.Name), "id": r.ExtMPLSTunnel.ID, "cos": r.ExtMPLSTunnel.COSValue})
+	}
+	if r.Has&decoder.HasExtMPLSVC != 0 {
+		m["vc"] = compact(mapstr.M{"instance_name": str(r.ExtMPLSVC.InstanceName), "id": r.ExtMPLSVC.ID, "cos": r.ExtMPLSVC.COSValue})
+	}
+	if r.Has&decoder.HasExtMPLSFEC != 0 {
+		m["ftn"] = compact(mapstr.M{"description": str(r.ExtMPLSFEC.Description), "mask": r.ExtMPLSFEC.Mask})
+	}
+	if r.Has&decoder.HasExtMPLSLVPFEC != 0 {
+		m["ldp_fec_prefix_length"] = r.ExtMPLSLVPFEC
+	}
+	if len(m) > 0 {
+		s["mpls_ext"] = m
+	}
+}
+
+// labelValues returns the 20-bit labels of MPLS label stack entries.
+func labelValues(stack []uint32) []uint32 {
+	out := make([]uint32, len(stack))
+	for i, w := range stack {
+		out[i] = w >> 12
+	}
+	return out
+}
+
+// tunnelRecords maps the VLAN tunnel, IP tunnel, decapsulation and VNI
+// records (0:1012, 0:1023-1030).
+func tunnelRecords(s mapstr.M, r *decoder.FlowRecords) {
+	if r.Has&decoder.HasExtVLANTunnel != 0 && len(r.ExtVLANTunnel) > 0 {
+		s["vlan_tunnel"] = append([]uint32(nil), r.ExtVLANTunnel...)
+	}
+	t := mapstr.M{}
+	tunnel(t, "ipv4_egress", r.Has&decoder.HasExtIPv4TunnelEgress != 0, &r.ExtIPv4TunnelEgress)
+	tunnel(t, "ipv4_ingress", r.Has&decoder.HasExtIPv4TunnelIngress != 0, &r.ExtIPv4TunnelIngress)
+	tunnel(t, "ipv6_egress", r.Has&decoder.HasExtIPv6TunnelEgress != 0, &r.ExtIPv6TunnelEgress)
+	tunnel(t, "ipv6_ingress", r.Has&decoder.HasExtIPv6TunnelIngress != 0, &r.ExtIPv6TunnelIngress)
+	if len(t) > 0 {
+		s["tunnel"] = t
+	}
+	d := mapstr.M{}
+	if r.Has&decoder.HasExtDecapEgress != 0 {
+		d["egress_inner_header_offset"] = r.ExtDecapEgress
+	}
+	if r.Has&decoder.HasExtDecapIngress != 0 {
+		d["ingress_inner_header_offset"] = r.ExtDecapIngress
+	}
+	if len(d) > 0 {
+		s["decap"] = d
+	}
+	v := mapstr.M{}
+	if r.Has&decoder.HasExtVNIEgress != 0 {
+		v["egress"] = r.ExtVNIEgress
+	}
+	if r.Has&decoder.HasExtVNIIngress != 0 {
+		v["ingress"] = r.ExtVNIIngress
+	}
+	if len(v) > 0 {
+		s["vni"] = v
+	}
+}
+
+// tunnel maps one extended_ipv4/ipv6_tunnel_* record (a sampled_ipv4/6).
+func tunnel(t mapstr.M, name string, has bool, ip *decoder.SampledIP) {
+	if !has {
+		return
+	}
+	m := mapstr.M{"length": ip.Length, "protocol": ip.Protocol}
+	setIP(m, "src_ip", ip.SrcIP)
+	setIP(m, "dst_ip", ip.DstIP)
+	setNonZero(m, "src_port", ip.SrcPort)
+	setNonZero(m, "dst_port", ip.DstPort)
+	t[name] = m
+}
+
+// dropRecords maps the drop-notification records (0:1036-1038, 0:1042).
+func dropRecords(s mapstr.M, r *decoder.FlowRecords) {
+	if r.Has&decoder.HasExtEgressQueue != 0 {
+		s["egress_queue"] = r.ExtEgressQueue
+	}
+	if r.Has&decoder.HasExtACL != 0 {
+		s["acl"] = compact(mapstr.M{"number": r.ExtACL.Number, "name": str(r.ExtACL.Name), "direction": aclDirection(r.ExtACL.Direction)})
+	}
+	if r.Has&decoder.HasExtFunction != 0 && len(r.ExtFunction) > 0 {
+		s["function"] = str(r.ExtFunction)
+	}
+	if r.Has&decoder.HasExtLinuxDropReason != 0 && len(r.ExtLinuxDropReason) > 0 {
+		s["linux_drop_reason"] = str(r.ExtLinuxDropReason)
+	}
+}
+
+// setNonZero sets m[k] = v unless v is 0.
+func setNonZero(m mapstr.M, k string, v uint32) {
+	if v != 0 {
+		m[k] = v
+	}
+}
+
+// setIP sets m[k] to the IP unless it is absent or unspecified (0.0.0.0, ::).
+func setIP(m mapstr.M, k string, ip netip.Addr) {
+	if ip.IsValid() && !ip.IsUnspecified() {
+		m[k] = ip.String()
+	}
+}
+
+// str converts an XDR string to a Go string (a copy: the bytes point into
+// the datagram buffer).
+func str(b []byte) string { return string(b) }
+
+// compact removes empty strings from m and returns it.
+func compact(m mapstr.M) mapstr.M {
+	for k, v := range m {
+		if s, ok := v.(string); ok && s == "" {
+			delete(m, k)
+		}
+	}
+	return m
+}

@@ -1,0 +1,33 @@
+package ecs
+
+import (
+	"encoding/json"
+	"io"
+	"time"
+)
+
+// EncodeJSON writes e as one JSON line: "@timestamp" (RFC 3339, UTC, with
+// nanoseconds) first, then the fields with their keys sorted, as nested
+// objects. `sflowbeat decode` and the golden files use it.
+func EncodeJSON(w io.Writer, e Event) error {
+	fields, err := json.Marshal(e.Fields)
+	if err != nil {
+		return err
+	}
+	ts, err := json.Marshal(e.Timestamp.UTC().Format(time.RFC3339Nano))
+	if err != nil {
+		return err
+	}
+	line := make([]byte, 0, len(fields)+len(ts)+16)
+	line = append(line, `{"@timestamp":`...)
+	line = append(line, ts...)
+	if len(fields) > 2 {
+		line = append(line, ',')
+		line = append(line, fields[1:]...)
+	} else {
+		line = append(line, '}')
+	}
+	line = append(line, '\n')
+	_, err = w.Write(line)
+	return err
+}
