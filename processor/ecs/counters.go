@@ -154,7 +154,7 @@ func ieee80211(w *decoder.IEEE80211Counters) mapstr.M {
 func lag(l *decoder.LAGCounters) mapstr.M {
 	return mapstr.M{
 		"dot3ad_agg_port_actor_system_id": formatMAC(l.ActorSystemID), "dot3ad_agg_port_partner_oper_system_id": formatMAC(l.PartnerSystemID),
-		"dot3ad_agg_port_attached_agg_id": l.AttachedAggID,
+		"dot3ad_agg_port_attached_agg_id":   l.AttachedAggID,
 		"dot3ad_agg_port_actor_admin_state": l.ActorAdminState, "dot3ad_agg_port_actor_oper_state": l.ActorOperState,
 		"dot3ad_agg_port_partner_admin_state": l.PartnerAdminState, "dot3ad_agg_port_partner_oper_state": l.PartnerOperState,
 		"dot3ad_agg_port_stats_lacpdus_rx": l.LACPDUsRx, "dot3ad_agg_port_stats_marker_pdus_rx": l.MarkerPDUsRx,

@@ -61,16 +61,16 @@ const (
 
 // L3 is the IP layer of a packet.
 type L3 struct {
-	Version   uint8 // 4 or 6
-	SrcIP     netip.Addr
-	DstIP     netip.Addr
-	Protocol  uint8  // IPv4 protocol, or IPv6 upper-layer next header after extension headers
-	TTL       uint8  // IPv4 TTL or IPv6 hop limit
-	TOS       uint8  // IPv4 TOS or IPv6 traffic class (DSCP = TOS >> 2)
-	Length    uint16 // IPv4 total length, or IPv6 payload length + 40
-	ID        uint16 // IPv4 identification
-	FlowLabel uint32 // IPv6 flow label
-	Fragment  bool   // IPv4 MF or offset != 0, or an IPv6 fragment header
+	Version    uint8 // 4 or 6
+	SrcIP      netip.Addr
+	DstIP      netip.Addr
+	Protocol   uint8  // IPv4 protocol, or IPv6 upper-layer next header after extension headers
+	TTL        uint8  // IPv4 TTL or IPv6 hop limit
+	TOS        uint8  // IPv4 TOS or IPv6 traffic class (DSCP = TOS >> 2)
+	Length     uint16 // IPv4 total length, or IPv6 payload length + 40
+	ID         uint16 // IPv4 identification
+	FlowLabel  uint32 // IPv6 flow label
+	Fragment   bool   // IPv4 MF or offset != 0, or an IPv6 fragment header
 	FragOffset uint16
 }
 
