@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"go/format"
 	"os"
 	"path/filepath"
 	"testing"
@@ -43,7 +44,7 @@ func generateFieldsGo(metaDir string) ([]byte, error) {
 		fmt.Fprintf(&b, "\tif err := asset.SetFields(Name, %q, %s, func() string { return %q }); err != nil {\n\t\tpanic(err)\n\t}\n", s.name, s.priority, enc)
 	}
 	b.WriteString("}\n")
-	return b.Bytes(), nil
+	return format.Source(b.Bytes())
 }
 
 // TestFieldsAsset checks that fields.go embeds the current _meta/*.yml files.
