@@ -116,8 +116,12 @@ func mplsRecords(s mapstr.M, r *decoder.FlowRecords) {
 	if r.Has&decoder.HasExtMPLS != 0 {
 		e := &r.ExtMPLS
 		setIP(m, "next_hop", e.NextHop)
-		m["in_labels"] = labelValues(e.InStack)
-		m["out_labels"] = labelValues(e.OutStack)
+		if len(e.InStack) > 0 {
+			m["in_labels"] = labelValues(e.InStack)
+		}
+		if len(e.OutStack) > 0 {
+			m["out_labels"] = labelValues(e.OutStack)
+		}
 	}
 	if r.Has&decoder.HasExtMPLSTunnel != 0 {
 		m["tunnel"] = compact(mapstr.M{"name": str(r.ExtMPLSTunnel.Name), "id": r.ExtMPLSTunnel.ID, "cos": r.ExtMPLSTunnel.COSValue})
