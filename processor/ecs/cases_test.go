@@ -26,6 +26,14 @@ func flatten(prefix string, v any, out map[string]string) {
 		}
 		return
 	}
+	if l, ok := v.([]any); ok && len(l) > 0 {
+		if _, objects := l[0].(map[string]any); objects {
+			for _, x := range l { // arrays of objects: their fields
+				flatten(prefix, x, out)
+			}
+			return
+		}
+	}
 	out[prefix] = fmt.Sprint(v)
 }
 
