@@ -125,6 +125,10 @@ func TestExportTemplate(t *testing.T) {
 		"observer.ip":                   "ip",
 		"network.community_id":          "keyword",
 		"observer.ingress.interface.id": "keyword",
+		"sflow.gateway.next_hop":        "ip",
+		"sflow.counters.if_in_octets":   "long",
+		"sflow.sample_rate":             "long",
+		"sflow.header.protocol":         "keyword",
 	} {
 		if got := fieldType(props, path); got != want {
 			t.Errorf("template maps %s as %q, want %q", path, got, want)

@@ -110,7 +110,7 @@ func TestFieldTypes(t *testing.T) {
 	for path, want := range map[string]string{
 		"source.ip": "ip", "observer.ip": "ip", "sflow.gateway.next_hop": "ip", "sflow.router.next_hop": "ip",
 		"observer.ingress.interface.id": "keyword", "network.vlan.id": "keyword", "source.mac": "keyword",
-		"network.bytes": "long", "sflow.counters.if_in_octets": "unsigned_long", "sflow.sample_rate": "long",
+		"network.bytes": "long", "sflow.counters.if_in_octets": "long", "sflow.sample_rate": "long",
 	} {
 		if got := d.leaves[path]; got != want {
 			t.Errorf("%s is declared as %q, want %q", path, got, want)
