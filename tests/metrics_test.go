@@ -1,0 +1,156 @@
+package tests
+
+import (
+	"context"
+	be "encoding/binary"
+	"encoding/json"
+	"fmt"
+	"math/rand"
+	"net"
+	"net/http"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/sflowbeat/sflowbeat/tests/esmock"
+)
+
+// inputMetrics fetches /inputs/ from the beat's HTTP endpoint on a unix
+// socket and returns the metrics of the input with the given id.
+func inputMetrics(t *testing.T, sock, id string) map[string]any {
+	t.Helper()
+	client := http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, "unix", sock)
+	}}, Timeout: 5 * time.Second}
+	resp, err := client.Get("http://unix/inputs/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var inputs []map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&inputs); err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range inputs {
+		if in["id"] == id {
+			return in
+		}
+	}
+	t.Fatalf("no input %q in /inputs/: %v", id, inputs)
+	return nil
+}
+
+// counter reads a numeric metric, following dotted paths.
+func counter(m map[string]any, name string) int {
+	v, ok := m[name].(float64)
+	if !ok {
+		return -1
+	}
+	return int(v)
+}
+
+// TestCountersAccountForEverything sends valid datagrams mixed with garbage
+// (truncated, random, NetFlow, oversized, lying lengths, sFlow v2) and
+// checks that every valid sample is published and the counters account for
+// every datagram that was not.
+func TestCountersAccountForEverything(t *testing.T) {
+	es := esmock.Start()
+	defer es.Close()
+	sock := filepath.Join(t.TempDir(), "http.sock")
+	cfg := beatConfig(es.URL, "127.0.0.1:0") + fmt.Sprintf("http.enabled: true\nhttp.host: unix://%s\n", sock)
+	cfg += "sflowbeat.inputs.0.max_message_size: 2048\n"
+	b := startBeat(t, cfg)
+	addr := b.listenAddrs(1)[0]
+
+	valid := decodeEvents(t, capture("akvorado-data-1140.pcap"))
+	sent := sendCapture(t, addr, capture("akvorado-data-1140.pcap"))
+	garbage := garbageDatagrams()
+	conn, err := net.Dial("udp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	for _, g := range garbage {
+		if _, err := conn.Write(g.data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitDocs(t, es, len(valid), 30*time.Second)
+
+	var m map[string]any
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		m = inputMetrics(t, sock, "sflow-0")
+		if counter(m, "datagrams_received_total") >= sent+len(garbage) {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	want := map[string]int{
+		"datagrams_received_total": sent + len(garbage),
+		"datagrams_invalid_total":  len(garbage),
+		"datagrams_dropped_total":  0,
+		"samples_flow_total":       len(valid),
+		"events_published_total":   len(valid),
+	}
+	for name, n := range want {
+		if got := counter(m, name); got != n {
+			t.Errorf("%s = %d, want %d", name, got, n)
+		}
+	}
+	byCause, _ := m["datagrams_invalid_by_cause"].(map[string]any)
+	causes := map[string]int{}
+	for _, g := range garbage {
+		causes[g.cause]++
+	}
+	for cause, n := range causes {
+		if got := counter(byCause, cause+"_total"); got != n {
+			t.Errorf("datagrams_invalid_by_cause.%s_total = %d, want %d (all: %v)", cause, got, n, byCause)
+		}
+	}
+	if docs := es.Docs(); len(docs) != len(valid) {
+		t.Errorf("%d documents published, want %d", len(docs), len(valid))
+	}
+	if len(b.findLogs("invalid sFlow datagram dropped")) > 3 {
+		t.Errorf("invalid datagrams are logged one line each; want a rate-limited log")
+	}
+	b.stop(30 * time.Second)
+}
+
+// garbageDatagram is an invalid datagram and the cause it must be counted as.
+type garbageDatagram struct {
+	data  []byte
+	cause string
+}
+
+// garbageDatagrams returns datagrams that must be rejected whole.
+func garbageDatagrams() []garbageDatagram {
+	rnd := rand.New(rand.NewSource(1))
+	random := make([]byte, 300)
+	rnd.Read(random)
+	random[0] = 0xff // not a version sFlow knows
+	netflow := make([]byte, 24+48)
+	be.BigEndian.PutUint16(netflow, 5) // NetFlow v5 header: version 5, count 1
+	be.BigEndian.PutUint16(netflow[2:], 1)
+	lying := sflowHeader(5, 10_000_000) // claims ten million samples
+	v2 := sflowHeader(2, 1)
+	return []garbageDatagram{
+		{[]byte{0, 0, 0, 5, 0, 0}, "truncated"},
+		{random, "not_sflow"},
+		{netflow, "not_sflow"},
+		{make([]byte, 4000), "truncated"}, // larger than max_message_size
+		{lying, "too_many"},
+		{v2, "unsupported_version"},
+	}
+}
+
+// sflowHeader builds an sFlow datagram header (IPv4 agent) with no samples
+// after it but numSamples claimed.
+func sflowHeader(version, numSamples uint32) []byte {
+	b := make([]byte, 28)
+	be.BigEndian.PutUint32(b, version)
+	be.BigEndian.PutUint32(b[4:], 1) // IPv4 agent
+	copy(b[8:], []byte{192, 0, 2, 1})
+	be.BigEndian.PutUint32(b[24:], numSamples)
+	return b
+}
