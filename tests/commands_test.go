@@ -169,3 +169,80 @@ func fieldType(props map[string]any, path string) string {
 	}
 	return ""
 }
+
+// TestTestOutput checks `sflowbeat test output` against the mock.
+func TestTestOutput(t *testing.T) {
+	es := esmock.Start()
+	defer es.Close()
+	dir := writeConfig(t, beatConfig(es.URL, "127.0.0.1:0"))
+	out, errOut, err := runCommand(t, "test", "output", "-c", filepath.Join(dir, "sflowbeat.yml"), "--path.home", dir)
+	if err != nil || !strings.Contains(out, "talk to server... OK") || !strings.Contains(out, "version: "+esmock.Version) {
+		t.Errorf("test output: %v\n%s%s", err, out, errOut)
+	}
+}
+
+// TestExportConfig checks that `export config` prints the inputs.
+func TestExportConfig(t *testing.T) {
+	dir := writeConfig(t, beatConfig("http://localhost:9200", "127.0.0.1:6343"))
+	out, errOut, err := runCommand(t, "export", "config", "-c", filepath.Join(dir, "sflowbeat.yml"), "--path.home", dir)
+	if err != nil || !strings.Contains(out, "type: sflow") || !strings.Contains(out, "host: 127.0.0.1:6343") {
+		t.Errorf("export config: %v\n%s%s", err, out, errOut)
+	}
+}
+
+// TestSetupIndexManagement checks that `setup --index-management` installs
+// the index template and the ILM policy of the sflowbeat data stream.
+func TestSetupIndexManagement(t *testing.T) {
+	es := esmock.Start()
+	defer es.Close()
+	dir := writeConfig(t, beatConfig(es.URL, "127.0.0.1:0"))
+	out, errOut, err := runCommand(t, "setup", "--index-management", "-c", filepath.Join(dir, "sflowbeat.yml"), "--path.home", dir)
+	if err != nil {
+		t.Fatalf("setup: %v\n%s%s", err, out, errOut)
+	}
+	var template, policy bool
+	for _, r := range es.Requests() {
+		if r.Method == "PUT" && strings.HasPrefix(r.Path, "/_index_template/sflowbeat-") {
+			template = strings.Contains(string(r.Body), `"source"`) && strings.Contains(string(r.Body), `"data_stream"`)
+		}
+		if r.Method == "PUT" && strings.HasPrefix(r.Path, "/_ilm/policy/sflowbeat") {
+			policy = true
+		}
+	}
+	if !template || !policy {
+		t.Errorf("setup sent template=%v ILM policy=%v; requests: %v", template, policy, requestLines(es.Requests()))
+	}
+}
+
+// requestLines summarises recorded requests for failure messages.
+func requestLines(rs []esmock.Request) []string {
+	var out []string
+	for _, r := range rs {
+		out = append(out, r.Method+" "+r.Path)
+	}
+	return out
+}
+
+// TestKeystore checks that a value from the keystore reaches the
+// configuration: the input's port is ${SFLOW_PORT}.
+func TestKeystore(t *testing.T) {
+	dir := writeConfig(t, beatConfig("http://localhost:9200", "127.0.0.1:${SFLOW_PORT}"))
+	args := []string{"-c", filepath.Join(dir, "sflowbeat.yml"), "--path.home", dir, "--path.data", filepath.Join(dir, "data")}
+	if out, _, err := runCommand(t, append([]string{"test", "config"}, args...)...); err == nil {
+		t.Fatalf("test config passed without the secret:\n%s", out)
+	}
+	if out, errOut, err := runCommand(t, append([]string{"keystore", "create"}, args...)...); err != nil {
+		t.Fatalf("keystore create: %v\n%s%s", err, out, errOut)
+	}
+	if out, errOut, err := runCommandStdin(t, "6343", append([]string{"keystore", "add", "SFLOW_PORT", "--stdin"}, args...)...); err != nil {
+		t.Fatalf("keystore add: %v\n%s%s", err, out, errOut)
+	}
+	out, errOut, err := runCommand(t, append([]string{"keystore", "list"}, args...)...)
+	if err != nil || !strings.Contains(out, "SFLOW_PORT") {
+		t.Fatalf("keystore list: %v\n%s%s", err, out, errOut)
+	}
+	out, errOut, err = runCommand(t, append([]string{"test", "config"}, args...)...)
+	if err != nil || !strings.Contains(out, "Config OK") {
+		t.Errorf("test config with a keystore secret: %v\n%s%s", err, out, errOut)
+	}
+}

@@ -233,6 +233,19 @@ func runCommand(t *testing.T, args ...string) (string, string, error) {
 	return out.String(), errOut.String(), err
 }
 
+// runCommandStdin runs sflowbeat with args and stdin.
+func runCommandStdin(t *testing.T, stdin string, args ...string) (string, string, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary, args...)
+	var out, errOut bytes.Buffer
+	cmd.Stdin = strings.NewReader(stdin)
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	return out.String(), errOut.String(), err
+}
+
 // decodeEvents runs `sflowbeat decode` on a capture and returns its events.
 func decodeEvents(t *testing.T, path string) []map[string]any {
 	t.Helper()
