@@ -33,7 +33,7 @@ type Beater struct {
 // New is the beat.Creator of sflowbeat: it validates the configuration
 // (every input, unique ids) so that `sflowbeat test config` catches mistakes.
 func New(b *beat.Beat, raw *conf.C) (beat.Beater, error) {
-	var c config.Config
+	c := config.DefaultConfig()
 	if err := raw.Unpack(&c); err != nil {
 		return nil, fmt.Errorf("invalid sflowbeat configuration: %w", err)
 	}
@@ -67,7 +67,7 @@ func (bt *Beater) Run(b *beat.Beat) error {
 			return fmt.Errorf("cannot attach the inputs endpoint to the HTTP server: %w", err)
 		}
 	}
-	factory := sflow.NewFactory(bt.log, b.Monitoring.InputsRegistry())
+	factory := sflow.NewFactory(bt.log, b.Monitoring.InputsRegistry(), bt.cfg.ShutdownTimeout)
 	runners, err := createAll(factory, b.Publisher, bt.cfg.Inputs)
 	if err != nil {
 		return err

@@ -7,7 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
+	"runtime"
 	"strconv"
+	"time"
 
 	"github.com/elastic/beats/v7/libbeat/common/cfgtype"
 	conf "github.com/elastic/elastic-agent-libs/config"
@@ -20,9 +23,14 @@ const InputType = "sflow"
 // Default values of the input options.
 const (
 	DefaultHost           = "0.0.0.0:6343"
-	DefaultMaxMessageSize = 9216 // jumbo-frame agents send datagrams up to 9k
-	DefaultQueueSize      = 4096 // datagrams between the socket reader and the decoder
+	DefaultMaxMessageSize = 9216     // jumbo-frame agents send datagrams up to 9k
+	DefaultQueueSize      = 4096     // datagrams between the socket readers and the decoders
+	DefaultReadBuffer     = 16 << 20 // SO_RCVBUF: absorbs bursts of ~10k datagrams
 )
+
+// DefaultShutdownTimeout is how long sflowbeat waits at shutdown for the
+// events already read to be acknowledged by the output.
+const DefaultShutdownTimeout = 5 * time.Second
 
 // Config is the `sflowbeat` section of the configuration file.
 type Config struct {
@@ -30,6 +38,14 @@ type Config struct {
 	// Input by the input factory, so that inputs can also come from Elastic
 	// Agent or be reloaded.
 	Inputs []*conf.C `config:"inputs"`
+	// ShutdownTimeout bounds the wait, at shutdown, for the output to
+	// acknowledge the events already read (0: do not wait).
+	ShutdownTimeout time.Duration `config:"shutdown_timeout" validate:"min=0"`
+}
+
+// DefaultConfig returns the defaults of the sflowbeat section.
+func DefaultConfig() Config {
+	return Config{ShutdownTimeout: DefaultShutdownTimeout}
 }
 
 // Validate checks that at least one input is configured.
@@ -50,13 +66,19 @@ type Input struct {
 	// MaxMessageSize is the largest datagram accepted; longer ones are
 	// truncated by the kernel and counted as invalid.
 	MaxMessageSize cfgtype.ByteSize `config:"max_message_size"`
-	// ReadBuffer is the socket receive buffer (SO_RCVBUF); 0 keeps the
-	// kernel default.
+	// ReadBuffer is the receive buffer (SO_RCVBUF) of each socket; 0 keeps
+	// the kernel default.
 	ReadBuffer cfgtype.ByteSize `config:"read_buffer"`
+	// Workers is the number of sockets bound to Host with SO_REUSEPORT, each
+	// with its reader, and of decoders; 0 means one per CPU.
+	Workers int `config:"workers" validate:"min=0"`
 	// QueueSize is the number of datagrams that may wait between the socket
-	// reader and the decoder; when it is full, datagrams are dropped and
-	// counted instead of blocking the socket.
+	// readers and the decoders; when it is full, datagrams are dropped and
+	// counted instead of blocking the sockets.
 	QueueSize int `config:"queue_size" validate:"min=1"`
+	// AllowedExporters restricts the sources of datagrams to these networks
+	// (CIDRs or addresses); others are dropped and counted. Empty allows all.
+	AllowedExporters []string `config:"allowed_exporters"`
 
 	// Event metadata that Beats users know from other inputs.
 	Tags            []string  `config:"tags"`
@@ -73,6 +95,7 @@ func DefaultInput() Input {
 		Type:           InputType,
 		Host:           DefaultHost,
 		MaxMessageSize: DefaultMaxMessageSize,
+		ReadBuffer:     DefaultReadBuffer,
 		QueueSize:      DefaultQueueSize,
 	}
 }
@@ -92,7 +115,28 @@ func (c *Input) Validate() error {
 	if c.ReadBuffer < 0 {
 		return fmt.Errorf("read_buffer %d must not be negative", c.ReadBuffer)
 	}
+	if _, err := ParsePrefixes(c.AllowedExporters); err != nil {
+		return fmt.Errorf("allowed_exporters: %w", err)
+	}
 	return nil
+}
+
+// ParsePrefixes parses CIDRs ("192.0.2.0/24", "2001:db8::/32") and single
+// addresses (a /32 or /128).
+func ParsePrefixes(list []string) ([]netip.Prefix, error) {
+	out := make([]netip.Prefix, 0, len(list))
+	for _, s := range list {
+		if p, err := netip.ParsePrefix(s); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(s)
+		if err != nil {
+			return nil, fmt.Errorf("%q is neither a CIDR (192.0.2.0/24) nor an IP address", s)
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out, nil
 }
 
 // validateHost checks that host is host:port with a numeric port in 1-65535
@@ -132,6 +176,9 @@ func ParseInput(cfg *conf.C) (Input, error) {
 	}
 	if in.ID == "" {
 		in.ID = InputType + "-" + in.Host
+	}
+	if in.Workers == 0 {
+		in.Workers = runtime.NumCPU()
 	}
 	return in, nil
 }

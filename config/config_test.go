@@ -1,6 +1,8 @@
 package config
 
 import (
+	"net/netip"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -29,6 +31,7 @@ func TestDefaultsValidate(t *testing.T) {
 	}
 	want := DefaultInput()
 	want.ID = "sflow-0.0.0.0:6343"
+	want.Workers = runtime.NumCPU()
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("defaults (-want +got):\n%s", diff)
 	}
@@ -42,6 +45,8 @@ host: "[::1]:9999"
 max_message_size: 1500
 read_buffer: 16MiB
 queue_size: 10
+workers: 3
+allowed_exporters: ["192.0.2.0/24", "2001:db8::1"]
 tags: [a, b]
 index: logs-sflow.flow-default
 `)
@@ -49,7 +54,8 @@ index: logs-sflow.flow-default
 		t.Fatal(err)
 	}
 	if got.ID != "edge" || got.Host != "[::1]:9999" || got.MaxMessageSize != 1500 ||
-		got.ReadBuffer != 16<<20 || got.QueueSize != 10 || len(got.Tags) != 2 || got.Index != "logs-sflow.flow-default" {
+		got.ReadBuffer != 16<<20 || got.QueueSize != 10 || len(got.Tags) != 2 || got.Index != "logs-sflow.flow-default" ||
+		got.Workers != 3 || len(got.AllowedExporters) != 2 {
 		t.Errorf("unexpected input config: %+v", got)
 	}
 }
@@ -67,6 +73,8 @@ func TestInvalidInputs(t *testing.T) {
 		{"too large", "type: sflow\nmax_message_size: 70000", "to 65535"},
 		{"negative buffer", "type: sflow\nread_buffer: -5", "read_buffer"},
 		{"zero queue", "type: sflow\nqueue_size: 0", "queue_size"},
+		{"negative workers", "type: sflow\nworkers: -1", "workers"},
+		{"bad exporter", "type: sflow\nallowed_exporters: [10.0.0.0/33]", "neither a CIDR"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -90,5 +98,31 @@ func TestConfigNeedsInputs(t *testing.T) {
 	err = c.Unpack(&cfg)
 	if err == nil || !strings.Contains(err.Error(), "no inputs configured") {
 		t.Errorf("want a 'no inputs configured' error, got %v", err)
+	}
+}
+
+func TestParsePrefixes(t *testing.T) {
+	got, err := ParsePrefixes([]string{"192.0.2.7/24", "2001:db8::1", "::ffff:198.51.100.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []netip.Prefix{netip.MustParsePrefix("192.0.2.0/24"), netip.MustParsePrefix("2001:db8::1/128"),
+		netip.MustParsePrefix("198.51.100.1/32")}
+	if diff := cmp.Diff(want, got, cmp.Comparer(func(a, b netip.Prefix) bool { return a == b })); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+func TestShutdownTimeoutDefault(t *testing.T) {
+	c, err := conf.NewConfigWithYAML([]byte("inputs: [{type: sflow}]"), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := DefaultConfig()
+	if err := c.Unpack(&cfg); err != nil {
+		t.Fatal(err)
+	}
+	if cfg.ShutdownTimeout != DefaultShutdownTimeout {
+		t.Errorf("shutdown_timeout = %v, want %v", cfg.ShutdownTimeout, DefaultShutdownTimeout)
 	}
 }

@@ -154,3 +154,60 @@ func sflowHeader(version, numSamples uint32) []byte {
 	be.BigEndian.PutUint32(b[24:], numSamples)
 	return b
 }
+
+// TestAllowedExporters checks that datagrams from sources outside
+// allowed_exporters are dropped and counted, and the others published.
+func TestAllowedExporters(t *testing.T) {
+	es := esmock.Start()
+	defer es.Close()
+	sock := filepath.Join(t.TempDir(), "http.sock")
+	cfg := beatConfig(es.URL, "127.0.0.1:0", "127.0.0.1:0") + fmt.Sprintf("http.enabled: true\nhttp.host: unix://%s\n", sock) +
+		"sflowbeat.inputs.0.allowed_exporters: [192.0.2.0/24]\nsflowbeat.inputs.1.allowed_exporters: [127.0.0.0/8]\n" +
+		"sflowbeat.inputs.0.workers: 2\nsflowbeat.inputs.1.workers: 2\n"
+	b := startBeat(t, cfg)
+	addrs := b.listenAddrs(2)
+	denied := sendCapture(t, addrs[0], capture("akvorado-data-1140.pcap"))
+	sendCapture(t, addrs[1], capture("akvorado-data-1140.pcap"))
+	want := len(decodeEvents(t, capture("akvorado-data-1140.pcap")))
+	waitDocs(t, es, want, 30*time.Second)
+	time.Sleep(300 * time.Millisecond)
+	if got := len(es.Docs()); got != want {
+		t.Errorf("%d documents, want %d (only from the allowed input)", got, want)
+	}
+	if got := counter(inputMetrics(t, sock, "sflow-0"), "datagrams_denied_total"); got != denied {
+		t.Errorf("sflow-0 datagrams_denied_total = %d, want %d", got, denied)
+	}
+	if got := counter(inputMetrics(t, sock, "sflow-1"), "datagrams_denied_total"); got != 0 {
+		t.Errorf("sflow-1 datagrams_denied_total = %d, want 0", got)
+	}
+	b.stop(30 * time.Second)
+}
+
+// TestShutdownPublishesWhatWasRead sends datagrams while Elasticsearch
+// rejects every bulk request, lets it recover, and stops the beat at once:
+// everything that was read must reach Elasticsearch before the beat exits.
+func TestShutdownPublishesWhatWasRead(t *testing.T) {
+	es := esmock.Start()
+	defer es.Close()
+	es.SetReject(true)
+	sock := filepath.Join(t.TempDir(), "http.sock")
+	b := startBeat(t, beatConfig(es.URL, "127.0.0.1:0")+fmt.Sprintf("http.enabled: true\nhttp.host: unix://%s\nsflowbeat.shutdown_timeout: 20s\n", sock))
+	addr := b.listenAddrs(1)[0]
+	want := len(decodeEvents(t, capture("ovs-3.1-sflow.pcap")))
+	sendCapture(t, addr, capture("ovs-3.1-sflow.pcap"))
+	deadline := time.Now().Add(30 * time.Second)
+	for counter(inputMetrics(t, sock, "sflow-0"), "events_published_total") < want {
+		if time.Now().After(deadline) {
+			t.Fatalf("the input did not publish %d events", want)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if n := len(es.Docs()); n != 0 {
+		t.Fatalf("%d documents accepted while Elasticsearch was rejecting", n)
+	}
+	es.SetReject(false)
+	b.stop(60 * time.Second)
+	if got := len(es.Docs()); got != want {
+		t.Errorf("%d of %d events reached Elasticsearch before the beat exited", got, want)
+	}
+}

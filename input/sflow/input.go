@@ -1,6 +1,7 @@
 package sflow
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -12,12 +13,14 @@ import (
 	"github.com/elastic/beats/v7/libbeat/beat"
 	"github.com/elastic/beats/v7/libbeat/beat/events"
 	"github.com/elastic/beats/v7/libbeat/cfgfile"
+	"github.com/elastic/beats/v7/libbeat/common/acker"
 	"github.com/elastic/beats/v7/libbeat/monitoring/inputmon"
 	"github.com/elastic/beats/v7/libbeat/processors"
 	conf "github.com/elastic/elastic-agent-libs/config"
 	"github.com/elastic/elastic-agent-libs/logp"
 	"github.com/elastic/elastic-agent-libs/mapstr"
 	"github.com/elastic/elastic-agent-libs/monitoring"
+	"golang.org/x/sys/unix"
 
 	"github.com/sflowbeat/sflowbeat/config"
 )
@@ -28,12 +31,14 @@ import (
 type Factory struct {
 	log      *logp.Logger
 	registry *monitoring.Registry // parent of the per-input registries
+	opts     options
 }
 
-// NewFactory returns a Factory whose inputs log to log and register their
-// metrics under registry (the beat's inputs registry).
-func NewFactory(log *logp.Logger, registry *monitoring.Registry) *Factory {
-	return &Factory{log: log, registry: registry}
+// NewFactory returns a Factory whose inputs log to log, register their
+// metrics under registry (the beat's inputs registry) and wait up to
+// shutdownTimeout, when they stop, for their events to be acknowledged.
+func NewFactory(log *logp.Logger, registry *monitoring.Registry, shutdownTimeout time.Duration) *Factory {
+	return &Factory{log: log, registry: registry, opts: options{shutdownTimeout: shutdownTimeout}}
 }
 
 // CheckConfig validates an input configuration without starting it.
@@ -49,24 +54,27 @@ func (f *Factory) Create(p beat.PipelineConnector, cfg *conf.C) (cfgfile.Runner,
 	if err != nil {
 		return nil, err
 	}
-	return newInput(c, p, f.log, f.registry)
+	return newInput(c, p, f.log, f.registry, f.opts)
 }
 
-// Input is one running sflow input: a UDP socket, its reader and its worker.
+// Input is one running sflow input: cfg.Workers UDP sockets bound to the
+// same address with SO_REUSEPORT, a reader per socket, and cfg.Workers
+// decoders that publish.
 type Input struct {
-	cfg    config.Input
-	log    *logp.Logger
-	bad    *rateLog
-	conn   *net.UDPConn
-	client beat.Client
-	m      *metrics
-	parent *monitoring.Registry
+	cfg     config.Input
+	log     *logp.Logger
+	bad     *rateLog
+	conns   []*net.UDPConn
+	allowed []netip.Prefix // empty: every exporter is allowed
+	client  beat.Client
+	m       *metrics
+	parent  *monitoring.Registry
 
-	queue chan *datagram // datagrams waiting for the worker
-	free  chan *datagram // buffers ready for the reader
+	queue chan *datagram // datagrams waiting for a decoder
+	free  chan *datagram // buffers ready for the readers
 
 	startOnce, stopOnce sync.Once
-	wg                  sync.WaitGroup
+	readers, workers    sync.WaitGroup
 }
 
 // datagram is one buffer of the reader-to-worker queue.
@@ -77,43 +85,82 @@ type datagram struct {
 	at   time.Time
 }
 
-// newInput binds the socket, creates the metrics and connects to the pipeline.
-func newInput(c config.Input, p beat.PipelineConnector, log *logp.Logger, parent *monitoring.Registry) (*Input, error) {
+// newInput binds the sockets, creates the metrics and connects to the
+// pipeline.
+func newInput(c config.Input, p beat.PipelineConnector, log *logp.Logger, parent *monitoring.Registry, opts options) (*Input, error) {
 	log = log.Named("sflow").With("input_id", c.ID, "host", c.Host)
-	conn, err := listen(c, log)
+	allowed, err := config.ParsePrefixes(c.AllowedExporters)
 	if err != nil {
 		return nil, err
 	}
-	client, err := connect(c, p, log)
+	conns, err := listenAll(c, log)
 	if err != nil {
-		conn.Close()
 		return nil, err
 	}
 	reg := inputmon.NewMetricsRegistry(c.ID, config.InputType, parent, log)
-	in := &Input{
-		cfg: c, log: log, conn: conn, client: client, parent: parent,
-		bad:   newRateLog(log, 10*time.Second),
-		m:     newMetrics(reg, c.Host, uint64(c.ReadBuffer), log),
-		queue: make(chan *datagram, c.QueueSize),
-		free:  make(chan *datagram, c.QueueSize+1),
+	m := newMetrics(reg, c.Host, uint64(c.ReadBuffer), log)
+	client, err := connect(c, p, log, m, opts.shutdownTimeout)
+	if err != nil {
+		closeAll(conns)
+		m.close()
+		inputmon.CancelMetricsRegistry(c.ID, config.InputType, parent, log)
+		return nil, err
 	}
-	for range c.QueueSize + 1 {
+	in := &Input{
+		cfg: c, log: log, conns: conns, allowed: allowed, client: client, parent: parent, m: m,
+		bad:   newRateLog(log, 10*time.Second),
+		queue: make(chan *datagram, c.QueueSize),
+		free:  make(chan *datagram, c.QueueSize+c.Workers*2),
+	}
+	for range cap(in.free) {
 		in.free <- &datagram{buf: make([]byte, c.MaxMessageSize+1)}
 	}
 	return in, nil
 }
 
-// listen binds the UDP socket and sets its receive buffer, warning when the
-// kernel grants less than asked for (net.core.rmem_max).
-func listen(c config.Input, log *logp.Logger) (*net.UDPConn, error) {
-	addr, err := net.ResolveUDPAddr("udp", c.Host)
-	if err != nil {
-		return nil, fmt.Errorf("sflow input %s: cannot resolve host %q: %w", c.ID, c.Host, err)
+// options are the beat-wide settings an input needs.
+type options struct {
+	shutdownTimeout time.Duration
+}
+
+// listenAll binds c.Workers sockets to c.Host with SO_REUSEPORT, so that the
+// kernel spreads exporters over them. With port 0 the first socket picks
+// the port and the others bind to it.
+func listenAll(c config.Input, log *logp.Logger) ([]*net.UDPConn, error) {
+	host := c.Host
+	conns := make([]*net.UDPConn, 0, c.Workers)
+	for i := range c.Workers {
+		conn, err := listen(c, host, log)
+		if err != nil {
+			closeAll(conns)
+			return nil, err
+		}
+		if i == 0 {
+			host = conn.LocalAddr().String()
+			log.Infow("listening for sFlow", "address", host, "sockets", c.Workers)
+		}
+		conns = append(conns, conn)
 	}
-	conn, err := net.ListenUDP("udp", addr)
-	if err != nil {
-		return nil, fmt.Errorf("sflow input %s: cannot listen on %s: %w", c.ID, c.Host, err)
+	return conns, nil
+}
+
+// closeAll closes sockets.
+func closeAll(conns []*net.UDPConn) {
+	for _, c := range conns {
+		_ = c.Close()
 	}
+}
+
+// listen binds one UDP socket with SO_REUSEPORT and sets its receive
+// buffer, warning when the kernel grants less than asked for
+// (net.core.rmem_max).
+func listen(c config.Input, host string, log *logp.Logger) (*net.UDPConn, error) {
+	lc := net.ListenConfig{Control: reusePort}
+	pc, err := lc.ListenPacket(context.Background(), "udp", host)
+	if err != nil {
+		return nil, fmt.Errorf("sflow input %s: cannot listen on %s: %w", c.ID, host, err)
+	}
+	conn := pc.(*net.UDPConn)
 	if c.ReadBuffer > 0 {
 		if err := conn.SetReadBuffer(int(c.ReadBuffer)); err != nil {
 			log.Warnw("cannot set the socket receive buffer", "read_buffer", int64(c.ReadBuffer), "error", err)
@@ -122,8 +169,19 @@ func listen(c config.Input, log *logp.Logger) (*net.UDPConn, error) {
 				"read_buffer", int64(c.ReadBuffer), "granted", got)
 		}
 	}
-	log.Infow("listening for sFlow", "address", conn.LocalAddr().String())
 	return conn, nil
+}
+
+// reusePort sets SO_REUSEPORT on a socket before it is bound.
+func reusePort(_, _ string, raw syscall.RawConn) error {
+	var serr error
+	err := raw.Control(func(fd uintptr) {
+		serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, unix.SO_REUSEPORT, 1)
+	})
+	if err != nil {
+		return err
+	}
+	return serr
 }
 
 // readBufferSize returns the socket's SO_RCVBUF as the kernel reports it
@@ -141,8 +199,9 @@ func readBufferSize(conn *net.UDPConn) int {
 }
 
 // connect opens the input's pipeline client with its processors, tags,
-// fields, index and pipeline.
-func connect(c config.Input, p beat.PipelineConnector, log *logp.Logger) (beat.Client, error) {
+// fields, index and pipeline. Acknowledged events are counted, and Close
+// waits up to shutdownTimeout for the events already published.
+func connect(c config.Input, p beat.PipelineConnector, log *logp.Logger, m *metrics, shutdownTimeout time.Duration) (beat.Client, error) {
 	procs, err := processors.New(processors.PluginConfig(c.Processors), log)
 	if err != nil {
 		return nil, fmt.Errorf("sflow input %s: invalid processors: %w", c.ID, err)
@@ -155,6 +214,8 @@ func connect(c config.Input, p beat.PipelineConnector, log *logp.Logger) (beat.C
 		meta[events.FieldMetaPipeline] = c.Pipeline
 	}
 	return p.ConnectWith(beat.ClientConfig{
+		WaitClose:     shutdownTimeout,
+		EventListener: acker.RawCounting(func(n int) { m.eventsAcked.Add(uint64(n)) }),
 		Processing: beat.ProcessingConfig{
 			EventMetadata: mapstr.EventMetadata{Fields: c.Fields, FieldsUnderRoot: c.FieldsUnderRoot, Tags: c.Tags},
 			Meta:          meta,
@@ -165,29 +226,38 @@ func connect(c config.Input, p beat.PipelineConnector, log *logp.Logger) (beat.C
 
 // String names the input in libbeat's logs.
 func (in *Input) String() string {
-	return fmt.Sprintf("sflow input %s on %s", in.cfg.ID, in.conn.LocalAddr())
+	return fmt.Sprintf("sflow input %s on %s", in.cfg.ID, in.Addr())
 }
 
 // Addr is the address the input listens on (useful with port 0).
-func (in *Input) Addr() net.Addr { return in.conn.LocalAddr() }
+func (in *Input) Addr() net.Addr { return in.conns[0].LocalAddr() }
 
-// Start starts the reader and the worker.
+// Start starts the readers and the decoders.
 func (in *Input) Start() {
 	in.startOnce.Do(func() {
-		in.wg.Add(2)
-		go in.read()
-		go in.work()
+		for _, conn := range in.conns {
+			in.readers.Add(1)
+			go in.read(conn)
+		}
+		for range in.cfg.Workers {
+			in.workers.Add(1)
+			go in.work()
+		}
+		go func() { // the decoders end when every reader is done
+			in.readers.Wait()
+			close(in.queue)
+		}()
 	})
 }
 
-// Stop closes the socket, lets the worker publish what was already read, and
-// closes the pipeline client (which waits for the events to be handed on,
-// within libbeat's shutdown timeout).
+// Stop closes the sockets, lets the decoders publish what was already read,
+// and closes the pipeline client, which waits up to shutdown_timeout for
+// the output to acknowledge those events.
 func (in *Input) Stop() {
 	in.stopOnce.Do(func() {
 		in.Start() // a created but never started input still has to release everything
-		_ = in.conn.Close()
-		in.wg.Wait()
+		closeAll(in.conns)
+		in.workers.Wait()
 		_ = in.client.Close()
 		in.m.close()
 		inputmon.CancelMetricsRegistry(in.cfg.ID, config.InputType, in.parent, in.log)
@@ -195,14 +265,14 @@ func (in *Input) Stop() {
 	})
 }
 
-// read is the socket reader: it only reads, stamps and queues datagrams, and
-// drops (and counts) them when the queue is full.
-func (in *Input) read() {
-	defer in.wg.Done()
-	defer close(in.queue)
+// read is a socket reader: it only reads, stamps and queues datagrams; it
+// drops (and counts) those from exporters that are not allowed and those
+// that find the queue full.
+func (in *Input) read(conn *net.UDPConn) {
+	defer in.readers.Done()
 	for {
 		d := <-in.free
-		n, from, err := in.conn.ReadFromUDPAddrPort(d.buf)
+		n, from, err := conn.ReadFromUDPAddrPort(d.buf)
 		if err != nil {
 			in.free <- d
 			if errors.Is(err, net.ErrClosed) {
@@ -212,11 +282,29 @@ func (in *Input) read() {
 			continue
 		}
 		d.n, d.from, d.at = n, from, time.Now()
-		in.m.datagramsReceived.Inc()
-		in.m.bytesReceived.Add(uint64(n))
-		in.m.udp.EventReceived(n, d.at)
+		in.m.received(n, d.at)
+		if !in.isAllowed(from.Addr()) {
+			in.m.datagramsDenied.Inc()
+			in.bad.Warnw(d.at, "datagram from an exporter not in allowed_exporters dropped", "exporter", from.String())
+			in.free <- d
+			continue
+		}
 		in.enqueue(d)
 	}
+}
+
+// isAllowed reports whether datagrams from addr are accepted.
+func (in *Input) isAllowed(addr netip.Addr) bool {
+	if len(in.allowed) == 0 {
+		return true
+	}
+	addr = addr.Unmap()
+	for _, p := range in.allowed {
+		if p.Contains(addr) {
+			return true
+		}
+	}
+	return false
 }
 
 // enqueue hands d to the worker, or drops it when the queue is full.
@@ -229,10 +317,10 @@ func (in *Input) enqueue(d *datagram) {
 	}
 }
 
-// work decodes, maps and publishes the queued datagrams until the reader
-// closes the queue.
+// work decodes, maps and publishes the queued datagrams until the readers
+// are done and the queue is empty.
 func (in *Input) work() {
-	defer in.wg.Done()
+	defer in.workers.Done()
 	p := newProcessor(in.cfg, in.m, in.bad)
 	for d := range in.queue {
 		in.m.queueLength.Set(uint64(len(in.queue)))

@@ -1,6 +1,7 @@
 package sflow
 
 import (
+	"sync"
 	"time"
 
 	"github.com/elastic/beats/v7/filebeat/input/netmetrics"
@@ -23,6 +24,7 @@ type metrics struct {
 	datagramsReceived *monitoring.Uint // datagrams read from the socket
 	bytesReceived     *monitoring.Uint // their bytes
 	datagramsDropped  *monitoring.Uint // dropped because the decode queue was full
+	datagramsDenied   *monitoring.Uint // dropped because the exporter is not allowed
 	datagramsInvalid  *monitoring.Uint // rejected by the decoder as a whole
 	invalidByCause    map[string]*monitoring.Uint
 
@@ -34,9 +36,20 @@ type metrics struct {
 	recordsUnknown  *monitoring.Uint // records of unknown format, skipped
 	recordsInvalid  *monitoring.Uint // records dropped as malformed
 	eventsPublished *monitoring.Uint // events handed to the pipeline
+	eventsAcked     *monitoring.Uint // events acknowledged by the output
 	queueLength     *monitoring.Uint // datagrams waiting for a worker (gauge)
 
-	udp *netmetrics.UDP // kernel receive queue and drops, arrival histograms
+	udpMu sync.Mutex      // netmetrics.UDP.EventReceived is not safe for concurrent readers
+	udp   *netmetrics.UDP // kernel receive queue and drops, arrival histograms
+}
+
+// received counts a datagram read from a socket.
+func (m *metrics) received(n int, at time.Time) {
+	m.datagramsReceived.Inc()
+	m.bytesReceived.Add(uint64(n))
+	m.udpMu.Lock()
+	m.udp.EventReceived(n, at)
+	m.udpMu.Unlock()
 }
 
 // newMetrics creates every counter of an input in reg.
@@ -45,6 +58,7 @@ func newMetrics(reg *monitoring.Registry, host string, readBuffer uint64, log *l
 		datagramsReceived: monitoring.NewUint(reg, "datagrams_received_total"),
 		bytesReceived:     monitoring.NewUint(reg, "bytes_received_total"),
 		datagramsDropped:  monitoring.NewUint(reg, "datagrams_dropped_total"),
+		datagramsDenied:   monitoring.NewUint(reg, "datagrams_denied_total"),
 		datagramsInvalid:  monitoring.NewUint(reg, "datagrams_invalid_total"),
 		invalidByCause:    make(map[string]*monitoring.Uint, len(invalidCauses)),
 		samplesFlow:       monitoring.NewUint(reg, "samples_flow_total"),
@@ -55,6 +69,7 @@ func newMetrics(reg *monitoring.Registry, host string, readBuffer uint64, log *l
 		recordsUnknown:    monitoring.NewUint(reg, "records_unknown_total"),
 		recordsInvalid:    monitoring.NewUint(reg, "records_invalid_total"),
 		eventsPublished:   monitoring.NewUint(reg, "events_published_total"),
+		eventsAcked:       monitoring.NewUint(reg, "events_acked_total"),
 		queueLength:       monitoring.NewUint(reg, "queue_length_gauge"),
 	}
 	byCause := reg.GetOrCreateRegistry("datagrams_invalid_by_cause")
