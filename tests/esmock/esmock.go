@@ -15,6 +15,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // Version is the Elasticsearch version the server reports.
@@ -45,6 +46,10 @@ type Server struct {
 	notify   chan struct{}
 	// Reject makes _bulk answer 503 to every request while it is true.
 	reject bool
+	// countOnly keeps no documents and no request bodies, only counts
+	// (for load tests).
+	countOnly bool
+	count     atomic.Int64
 }
 
 // Start starts a server on 127.0.0.1 with a random port; Close stops it.
@@ -53,6 +58,17 @@ func Start() *Server {
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
 }
+
+// StartCounting starts a server that only counts the documents it
+// receives, for load tests: Count returns the number.
+func StartCounting() *Server {
+	s := &Server{notify: make(chan struct{}, 1), countOnly: true}
+	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
+	return s
+}
+
+// Count returns the number of documents received so far.
+func (s *Server) Count() int64 { return s.count.Load() }
 
 // SetReject makes the _bulk endpoint fail with 503 (an outage) or succeed.
 func (s *Server) SetReject(v bool) {
@@ -85,7 +101,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	s.record(r, body)
+	if !s.countOnly {
+		s.record(r, body)
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("X-Elastic-Product", "Elasticsearch")
 	path := r.URL.Path
@@ -139,6 +157,10 @@ func (s *Server) bulk(w http.ResponseWriter, body []byte) {
 		fmt.Fprint(w, `{"error":"unavailable","status":503}`)
 		return
 	}
+	if s.countOnly {
+		s.countBulk(w, body)
+		return
+	}
 	docs, err := parseBulk(body)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
@@ -151,11 +173,41 @@ func (s *Server) bulk(w http.ResponseWriter, body []byte) {
 	s.mu.Lock()
 	s.docs = append(s.docs, docs...)
 	s.mu.Unlock()
+	s.count.Add(int64(len(docs)))
 	fmt.Fprintf(w, `{"took":1,"errors":false,"items":[%s]}`, strings.Join(items, ","))
 	select {
 	case s.notify <- struct{}{}:
 	default:
 	}
+}
+
+// countBulk answers a _bulk request without parsing the documents: every
+// second non-empty line is a document.
+func (s *Server) countBulk(w http.ResponseWriter, body []byte) {
+	lines := 0
+	for len(body) > 0 {
+		i := bytes.IndexByte(body, '\n')
+		if i < 0 {
+			i = len(body)
+		}
+		if i > 0 {
+			lines++
+		}
+		body = body[min(i+1, len(body)):]
+	}
+	n := lines / 2
+	var b bytes.Buffer
+	b.Grow(40 + n*28)
+	b.WriteString(`{"took":1,"errors":false,"items":[`)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(`{"create":{"status":201}}`)
+	}
+	b.WriteString(`]}`)
+	s.count.Add(int64(n))
+	_, _ = w.Write(b.Bytes())
 }
 
 // parseBulk splits a _bulk body into documents.
