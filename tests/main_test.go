@@ -164,6 +164,12 @@ func (b *beat) listenAddrs(n int) []string {
 	b.t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
+		select {
+		case err := <-b.exited:
+			b.exited <- err
+			b.t.Fatalf("sflowbeat exited (%v) before starting its inputs", err)
+		default:
+		}
 		lines := b.findLogs("listening for sFlow")
 		if len(lines) >= n {
 			var addrs []string

@@ -133,14 +133,14 @@ func garbageDatagrams() []garbageDatagram {
 	be.BigEndian.PutUint16(netflow, 5) // NetFlow v5 header: version 5, count 1
 	be.BigEndian.PutUint16(netflow[2:], 1)
 	lying := sflowHeader(5, 10_000_000) // claims ten million samples
-	v2 := sflowHeader(2, 1)
+	v3 := sflowHeader(3, 1) // there is no sFlow version 3
 	return []garbageDatagram{
 		{[]byte{0, 0, 0, 5, 0, 0}, "truncated"},
 		{random, "not_sflow"},
 		{netflow, "not_sflow"},
 		{make([]byte, 4000), "truncated"}, // larger than max_message_size
 		{lying, "too_many"},
-		{v2, "unsupported_version"},
+		{v3, "unsupported_version"},
 	}
 }
 

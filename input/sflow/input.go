@@ -214,6 +214,10 @@ func connect(c config.Input, p beat.PipelineConnector, log *logp.Logger, m *metr
 		meta[events.FieldMetaPipeline] = c.Pipeline
 	}
 	return p.ConnectWith(beat.ClientConfig{
+		// Retry until the output accepts the events (max_retries does not
+		// drop them): losses happen only at the input's queue, where they
+		// are counted.
+		PublishMode:   beat.GuaranteedSend,
 		WaitClose:     shutdownTimeout,
 		EventListener: acker.RawCounting(func(n int) { m.eventsAcked.Add(uint64(n)) }),
 		Processing: beat.ProcessingConfig{

@@ -38,10 +38,11 @@ const (
 // one per worker.
 type Decoder struct {
 	opts Options
-	dg   *Datagram // datagram being decoded
-	dx   xdr       // datagram reader
-	sx   xdr       // sample reader
-	rx   xdr       // record reader
+	dg   *Datagram   // datagram being decoded
+	dx   xdr         // datagram reader
+	sx   xdr         // sample reader
+	rx   xdr         // record reader
+	dup  FlowRecords // RFC 3176 duplicate extended_data is decoded here (to find what follows) and ignored
 }
 
 // NewDecoder returns a Decoder with the given limits.
@@ -55,7 +56,8 @@ func NewDecoder(opts Options) *Decoder {
 	return &Decoder{opts: opts}
 }
 
-// Decode decodes the sFlow datagram data into dg, which is reset first
+// Decode decodes the sFlow datagram data (version 5, or 2 and 4 of RFC
+// 3176) into dg, which is reset first
 // (its slices are reused). Byte slices of the records point into data.
 // A malformed or unknown sample or record is skipped and counted in
 // dg.Stats (the first ones also kept in dg.Errors); an error is returned
@@ -77,7 +79,11 @@ func (d *Decoder) Decode(data []byte, dg *Datagram) (err error) {
 	if err != nil {
 		return err
 	}
-	d.decodeSamples(n)
+	if dg.Version == version5 {
+		d.decodeSamples(n)
+	} else {
+		d.decodeSamplesV24(n)
+	}
 	dg.Stats.TrailingBytes = uint32(d.dx.left())
 	return nil
 }
@@ -92,9 +98,12 @@ func (dg *Datagram) reset() {
 	}
 }
 
-// sFlow datagram versions: 5 (sFlow v5), 2 and 4 (RFC 3176).
+// sFlow datagram versions: 5 (sFlow v5), 2 and 4 (RFC 3176); 1 and 3 were
+// never deployed widely and are rejected with ErrUnsupportedVersion.
 const (
+	version1 uint32 = 1
 	version2 uint32 = 2
+	version3 uint32 = 3
 	version4 uint32 = 4
 	version5 uint32 = 5
 )
@@ -112,31 +121,56 @@ func (d *Decoder) decodeHeader() (int, error) {
 	case version5:
 		return d.decodeHeaderV5()
 	case version2, version4:
-		// RFC 3176 datagrams: same header, different sample layouts. A
-		// decodeHeaderV24 can be added here.
+		return d.decodeHeaderV24()
+	case version1, version3:
 		return 0, &DatagramError{Offset: 0, Err: fmt.Errorf("version %d: %w", v, ErrUnsupportedVersion)}
 	}
 	return 0, &DatagramError{Offset: 0, Err: fmt.Errorf("first word %#08x: %w", v, ErrNotSFlow)}
 }
 
 // decodeHeaderV5 decodes the rest of sample_datagram_v5 up to num_samples:
-// agent_address (address union, type 1 IPv4 or 2 IPv6), sub_agent_id,
-// sequence_number, uptime, num_samples. It checks num_samples against
-// MaxSamples and against the bytes left (a sample is at least 8 bytes).
+// agent_address, sub_agent_id, sequence_number, uptime, num_samples.
 func (d *Decoder) decodeHeaderV5() (int, error) {
+	if err := d.decodeAgent(); err != nil {
+		return 0, err
+	}
+	d.dg.SubAgentID = d.dx.u32()
+	return d.decodeHeaderTail()
+}
+
+// decodeHeaderV24 decodes the rest of the RFC 3176 sample_datagram_v4 (and
+// v2) up to the samples count: agent_address, sequence_number, uptime, the
+// count of samples<>. There is no sub_agent_id.
+func (d *Decoder) decodeHeaderV24() (int, error) {
+	if err := d.decodeAgent(); err != nil {
+		return 0, err
+	}
+	return d.decodeHeaderTail()
+}
+
+// decodeAgent reads agent_address, an address union of type 1 (IPv4) or 2
+// (IPv6); type 0 "unknown" is not an agent.
+func (d *Decoder) decodeAgent() error {
 	x, dg := &d.dx, d.dg
 	at := x.offset()
 	dg.AgentAddress = x.addr(ErrAgentAddress)
 	if x.err == nil && !dg.AgentAddress.IsValid() {
-		x.fail(ErrAgentAddress) // type 0 "unknown" is not an agent
+		x.fail(ErrAgentAddress)
 	}
 	if x.err != nil {
-		return 0, &DatagramError{Offset: at, Err: x.err}
+		return &DatagramError{Offset: at, Err: x.err}
 	}
-	dg.SubAgentID = x.u32()
+	return nil
+}
+
+// decodeHeaderTail reads sequence_number, uptime and the samples count,
+// which it checks against MaxSamples and against the bytes left (a sample
+// is at least 8 bytes).
+func (d *Decoder) decodeHeaderTail() (int, error) {
+	x, dg := &d.dx, d.dg
 	dg.SequenceNumber = x.u32()
 	dg.Uptime = x.u32()
-	at = x.offset()
+	at := x.offset()
 	n := x.count(8, d.opts.MaxSamples)
 	if x.err != nil {
 		return 0, &DatagramError{Offset: at, Err: x.err}

@@ -5,6 +5,13 @@
 // the sFlow v5, host sFlow, tunnel, drop, optics, application and Open
 // vSwitch structures.
 //
+// It also decodes sFlow versions 2 and 4 (RFC 3176 section 4) into the same
+// types (rfc3176.go): flow samples with their packet data and extended
+// switch, router, gateway, user and URL data, and counter samples with the
+// generic, Ethernet, token ring, FDDI, 100BaseVG, WAN and VLAN counters.
+// Those structures have no length words, so an undefined type or a broken
+// sample ends the decoding of the datagram (what came before is kept).
+//
 // The decoder is written for hostile input: every length is checked before
 // it is read, every count is capped (by a constant and by the bytes left)
 // before anything is allocated, a malformed record drops only that record

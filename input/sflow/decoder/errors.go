@@ -13,8 +13,15 @@ var (
 	// ErrNotSFlow: the datagram is not sFlow (unknown version word, e.g. a
 	// NetFlow v5 export sent to the sFlow port).
 	ErrNotSFlow = errors.New("not an sFlow datagram")
-	// ErrUnsupportedVersion: sFlow version 2 or 4 (RFC 3176), not decoded yet.
+	// ErrUnsupportedVersion: sFlow version 1 or 3, which are not decoded
+	// (versions 2 and 4, RFC 3176, and 5 are).
 	ErrUnsupportedVersion = errors.New("unsupported sFlow version")
+	// ErrUnknownType: an RFC 3176 (v2/v4) union tag (sample_types,
+	// packet_information_type, extended_information_type, counters_version)
+	// that is not defined. Those structures carry no length, so nothing
+	// after the tag can be found: the sample and the rest of the datagram
+	// are dropped (a sample error, never a datagram error).
+	ErrUnknownType = errors.New("unknown RFC 3176 structure type")
 	// ErrTooMany: a count (samples, records, AS path, ...) is larger than
 	// the limit or than the bytes left can hold.
 	ErrTooMany = errors.New("count too large")
@@ -86,6 +93,7 @@ var causes = []struct {
 	{ErrNotSFlow, "not_sflow"},
 	{ErrUnsupportedVersion, "unsupported_version"},
 	{ErrAgentAddress, "agent_address"},
+	{ErrUnknownType, "unknown_type"},
 	{ErrTooMany, "too_many"},
 	{ErrBadLength, "bad_length"},
 	{ErrTruncated, "truncated"},
@@ -93,7 +101,8 @@ var causes = []struct {
 
 // Cause returns a short, bounded name for the cause of err, for per-cause
 // counters: "truncated", "not_sflow", "unsupported_version", "too_many",
-// "bad_length", "agent_address", "panic" or "other".
+// "bad_length", "agent_address", "panic" or "other" for the errors Decode
+// returns; the sample errors of Datagram.Errors may also be "unknown_type".
 func Cause(err error) string {
 	for _, c := range causes {
 		if errors.Is(err, c.err) {

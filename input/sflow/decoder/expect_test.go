@@ -269,8 +269,11 @@ func TestNotSFlow(t *testing.T) {
 	}{
 		{[]byte{0, 0, 0}, "truncated"},
 		{[]byte{0xde, 0xad, 0xbe, 0xef, 0, 0, 0, 0}, "not_sflow"},
-		{[]byte{0, 0, 0, 4, 0, 0, 0, 1}, "unsupported_version"},
-		{[]byte{0, 0, 0, 2, 0, 0, 0, 1}, "unsupported_version"},
+		{[]byte{0, 0, 0, 3, 0, 0, 0, 1}, "unsupported_version"},
+		{[]byte{0, 0, 0, 1, 0, 0, 0, 1}, "unsupported_version"},
+		{[]byte{0, 0, 0, 4, 0, 0, 0, 1}, "truncated"}, // RFC 3176 v4: agent address cut
+		{[]byte{0, 0, 0, 2, 0, 0, 0, 1, 1, 2, 3, 4}, "truncated"},
+		{[]byte{0, 0, 0, 4, 0, 0, 0, 0, 1, 2, 3, 4}, "agent_address"},
 		{[]byte{0, 0, 0, 5, 0, 0, 0, 3, 1, 2, 3, 4}, "agent_address"},
 		{[]byte{0, 0, 0, 5, 0, 0, 0, 1, 1, 2, 3, 4}, "truncated"},
 		{datagram(10_000_000, func(*xb) {}), "too_many"},

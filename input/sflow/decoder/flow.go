@@ -160,8 +160,15 @@ func decodeExtRouter(x *xdr, r *FlowRecords) {
 // sFlow v5 section 5.2: nexthop, as, src_as, src_peer_as, dst_as_path
 // (as_path_segment<>), communities<>, localpref.
 func decodeExtGateway(x *xdr, r *FlowRecords) {
-	g := &r.ExtGateway
-	g.NextHop = x.addr(ErrBadLength)
+	r.ExtGateway.NextHop = x.addr(ErrBadLength)
+	gatewayRoute(x, &r.ExtGateway)
+}
+
+// gatewayRoute decodes the fields of extended_gateway after the next hop,
+// the same in sFlow v5 and RFC 3176 version 4: as, src_as, src_peer_as,
+// dst_as_path (as_path_segment<>, RFC 3176 as_path_type<>), communities<>,
+// localpref.
+func gatewayRoute(x *xdr, g *ExtGateway) {
 	g.AS = x.u32()
 	g.SrcAS = x.u32()
 	g.SrcPeerAS = x.u32()

@@ -16,9 +16,13 @@ func allCapturePayloads(t testing.TB) [][]byte {
 }
 
 // FuzzDecode: no input may panic, and the decoded datagram must be
-// consistent with its input.
+// consistent with its input. Seeds: every capture (v5) and the RFC 3176
+// v2/v4 datagrams of v24Datagrams.
 func FuzzDecode(f *testing.F) {
 	for _, p := range allCapturePayloads(f) {
+		f.Add(p)
+	}
+	for _, p := range v24Datagrams() { // RFC 3176 v2/v4: no capture exists
 		f.Add(p)
 	}
 	d := NewDecoder(Options{})
@@ -87,11 +91,12 @@ func checkFlowRecords(t *testing.T, r *FlowRecords, n int) {
 }
 
 // TestFuzzSeedsInvariants runs the invariants over the seed corpus (every
-// capture), so that they are checked by go test too.
+// capture and the RFC 3176 datagrams), so that they are checked by go test
+// too.
 func TestFuzzSeedsInvariants(t *testing.T) {
 	d := NewDecoder(Options{})
 	var dg Datagram
-	for _, p := range allCapturePayloads(t) {
+	for _, p := range append(allCapturePayloads(t), v24Datagrams()...) {
 		if err := d.Decode(p, &dg); err == nil {
 			checkInvariants(t, &dg, p)
 		}

@@ -2,8 +2,9 @@ package decoder
 
 import "github.com/google/gopacket"
 
-// LayerTypeSFlow is the gopacket layer type of an sFlow v5 datagram decoded
-// by this package (6343, the sFlow port: far from gopacket's own numbers).
+// LayerTypeSFlow is the gopacket layer type of an sFlow datagram (v5, or
+// RFC 3176 v2/v4) decoded by this package (6343, the sFlow port: far from
+// gopacket's own numbers).
 var LayerTypeSFlow = gopacket.RegisterLayerType(6343, gopacket.LayerTypeMetadata{
 	Name:    "SFlowV5",
 	Decoder: gopacket.DecodeFunc(decodeLayer),

@@ -86,6 +86,7 @@ func (d *Decoder) decodeCounterSample(expanded bool) error {
 	s.Expanded = expanded
 	s.SequenceNumber = x.u32()
 	s.SourceID = x.source(expanded)
+	s.Interval = 0 // RFC 3176 only
 	if err := d.decodeCounterRecords(&s.Records); err != nil {
 		dg.CounterSamples = dg.CounterSamples[:n]
 		return err

@@ -26,12 +26,13 @@ const (
 // sent to or received from the agent itself" (internal interface).
 const IfIndexLocal uint32 = 0x3FFFFFFF
 
-// Datagram is one decoded sFlow datagram (sample_datagram_type, sFlow v5
-// section 4; also RFC 3176 v2/v4 when a later decoder supports them).
+// Datagram is one decoded sFlow datagram: sample_datagram_v5 (sFlow v5
+// section 4) or sample_datagram_v4 / v2 (RFC 3176 section 4, which has no
+// sub_agent_id: SubAgentID is 0).
 // Slices are reused between calls of Decoder.Decode: copy what must outlive
 // the next call.
 type Datagram struct {
-	Version        uint32     // 5 (or 2, 4)
+	Version        uint32     // 5, or 2 and 4 (RFC 3176)
 	AgentAddress   netip.Addr // agent_address: IPv4 or IPv6
 	SubAgentID     uint32     // sub_agent_id
 	SequenceNumber uint32     // datagram sequence_number
@@ -80,7 +81,9 @@ type Interface struct {
 }
 
 // FlowSample is a flow_sample (0:1) or flow_sample_expanded (0:3), sFlow v5
-// section 5.2 / 5.3.
+// section 5.2 / 5.3, or an RFC 3176 flow_sample (v2/v4): its input and
+// output are plain 32-bit ifIndexes (IfFormatSingle), except an output with
+// the high bit set, IfFormatMultiple with the interface count (0: unknown).
 type FlowSample struct {
 	Expanded       bool // true for flow_sample_expanded
 	SequenceNumber uint32
@@ -106,11 +109,13 @@ type DropSample struct {
 }
 
 // CounterSample is a counters_sample (0:2) or counters_sample_expanded (0:4),
-// sFlow v5 section 5.4 / 5.5.
+// sFlow v5 section 5.4 / 5.5, or an RFC 3176 counters_sample (v2/v4), whose
+// counters_type union arm is turned into the same records (see HasFDDI).
 type CounterSample struct {
 	Expanded       bool
 	SequenceNumber uint32
 	SourceID       SourceID
+	Interval       uint32 // RFC 3176 sampling_interval in seconds (v2/v4 only; 0 in v5)
 	Records        CounterRecords
 }
 
@@ -234,7 +239,7 @@ const (
 type SampledHeader struct {
 	Protocol    uint32 // header_protocol
 	FrameLength uint32 // frame_length: original length of the packet
-	Stripped    uint32 // stripped: bytes removed before sampling (FCS, ...)
+	Stripped    uint32 // stripped: bytes removed before sampling (FCS, ...); 0 in v2/v4
 	Header      []byte // header bytes (up to the agent's header size, often 128)
 }
 
@@ -286,7 +291,9 @@ type ASPathSegment struct {
 	ASNs []uint32 // the AS numbers of the segment
 }
 
-// ExtGateway is extended_gateway (0:1003).
+// ExtGateway is extended_gateway (0:1003). RFC 3176 (v2/v4) has no next hop
+// (NextHop is the zero Addr), and version 2 neither communities nor local
+// preference; its flat dst_as_path is one ASPathSequence segment.
 type ExtGateway struct {
 	NextHop     netip.Addr
 	AS          uint32 // AS of this router
@@ -297,7 +304,7 @@ type ExtGateway struct {
 	LocalPref   uint32
 }
 
-// ExtUser is extended_user (0:1004).
+// ExtUser is extended_user (0:1004). RFC 3176 (v2/v4) has no charsets (0).
 type ExtUser struct {
 	SrcCharset uint32
 	SrcUser    []byte
@@ -305,7 +312,7 @@ type ExtUser struct {
 	DstUser    []byte
 }
 
-// ExtURL is extended_url (0:1005).
+// ExtURL is extended_url (0:1005). RFC 3176 (v2/v4) has no host (nil).
 type ExtURL struct {
 	Direction uint32 // 1 src, 2 dst
 	URL       []byte
@@ -469,6 +476,14 @@ const (
 	HasHTTP
 	HasAppResources
 	HasOVSDP
+
+	// HasFDDI and HasWAN mark the RFC 3176 (v2/v4) counters_type arms FDDI
+	// (4) and WAN (6). RFC 3176 defines fddi_counters and wan_counters as
+	// if_counters only, so there is no record of their own: the counters
+	// are in GenericIf (HasGenericIf is set too) and these bits tell the
+	// interface kind. sFlow v5 has no such records.
+	HasFDDI
+	HasWAN
 )
 
 // GenericIfCounters is if_counters (0:1), RFC 2233 ifTable/ifXTable.

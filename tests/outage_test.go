@@ -1,0 +1,122 @@
+package tests
+
+import (
+	"fmt"
+	"net"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sflowbeat/sflowbeat/input/pcapfile"
+	"github.com/sflowbeat/sflowbeat/input/sflow/decoder"
+	"github.com/sflowbeat/sflowbeat/tests/esmock"
+)
+
+// replay sends the datagrams of a capture round-robin at about rate samples
+// per second for d and returns the samples sent.
+func replay(t *testing.T, addr, path string, rate int, d time.Duration) int {
+	t.Helper()
+	dgs, err := pcapfile.ReadAll(path, 6343)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := decoder.NewDecoder(decoder.Options{})
+	var dg decoder.Datagram
+	samples := make([]int, len(dgs))
+	for i, x := range dgs {
+		if dec.Decode(x.Payload, &dg) == nil {
+			samples[i] = len(dg.FlowSamples) + len(dg.CounterSamples) + len(dg.DropSamples)
+		}
+	}
+	conn, err := net.Dial("udp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	start, sent, i := time.Now(), 0, 0
+	for tick := time.NewTicker(5 * time.Millisecond); time.Since(start) < d; <-tick.C {
+		for due := int(time.Since(start).Seconds() * float64(rate)); sent < due; i++ {
+			if _, err := conn.Write(dgs[i%len(dgs)].Payload); err != nil {
+				t.Fatal(err)
+			}
+			sent += samples[i%len(dgs)]
+		}
+	}
+	return sent
+}
+
+// waitCount waits until the counting sink has n documents.
+func waitCount(t *testing.T, es *esmock.Server, n int, timeout time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for es.Count() < int64(n) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d events delivered within %s", es.Count(), n, timeout)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// TestOutageMemoryQueue takes Elasticsearch away under load with the default
+// memory queue: sflowbeat must neither crash nor wedge, must count what it
+// drops, and must deliver again when Elasticsearch is back.
+func TestOutageMemoryQueue(t *testing.T) {
+	es := esmock.StartCounting()
+	defer es.Close()
+	es.SetReject(true)
+	sock := filepath.Join(t.TempDir(), "http.sock")
+	b := startBeat(t, beatConfig(es.URL, "127.0.0.1:0")+fmt.Sprintf("http.enabled: true\nhttp.host: unix://%s\n", sock)+
+		"sflowbeat.inputs.0.queue_size: 256\n")
+	addr := b.listenAddrs(1)[0]
+	sent := replay(t, addr, capture("overflowd-sflow.pcap"), 5000, 5*time.Second)
+	m := inputMetrics(t, sock, "sflow-0")
+	if counter(m, "datagrams_dropped_total") == 0 {
+		t.Errorf("%d samples sent into a full pipeline and nothing counted as dropped: %v", sent, m)
+	}
+	es.SetReject(false)
+	// Whatever was queued drains; then new traffic must flow completely.
+	time.Sleep(3 * time.Second)
+	before := es.Count()
+	n := sendCapture(t, addr, capture("akvorado-data-1140.pcap"))
+	if n != 1 {
+		t.Fatalf("sent %d datagrams, want 1", n)
+	}
+	waitCount(t, es, int(before)+5, 30*time.Second)
+	m = inputMetrics(t, sock, "sflow-0")
+	if pub, acked := counter(m, "events_published_total"), counter(m, "events_acked_total"); pub != acked {
+		t.Errorf("events_published_total %d != events_acked_total %d after the outage", pub, acked)
+	}
+	b.stop(30 * time.Second)
+}
+
+// TestOutageDiskQueue takes Elasticsearch away for a minute while flows
+// arrive, with the disk queue: nothing that was received may be lost.
+func TestOutageDiskQueue(t *testing.T) {
+	es := esmock.StartCounting()
+	defer es.Close()
+	es.SetReject(true)
+	sock := filepath.Join(t.TempDir(), "http.sock")
+	cfg := strings.Replace(beatConfig(es.URL, "127.0.0.1:0"), "queue.mem:\n  flush.timeout: 50ms\n", "queue.disk:\n  max_size: 1GB\n", 1)
+	if !strings.Contains(cfg, "queue.disk") {
+		t.Fatal("could not switch the configuration to the disk queue")
+	}
+	b := startBeat(t, cfg+fmt.Sprintf("http.enabled: true\nhttp.host: unix://%s\n", sock))
+	addr := b.listenAddrs(1)[0]
+	sent := replay(t, addr, capture("overflowd-sflow.pcap"), 2000, 60*time.Second)
+	if es.Count() != 0 {
+		t.Fatalf("%d documents accepted during the outage", es.Count())
+	}
+	m := inputMetrics(t, sock, "sflow-0")
+	t.Logf("after the outage: %d samples sent; input metrics %v", sent, m)
+	es.SetReject(false)
+	waitCount(t, es, sent, 90*time.Second)
+	m = inputMetrics(t, sock, "sflow-0")
+	if d := counter(m, "datagrams_dropped_total"); d != 0 {
+		t.Errorf("datagrams_dropped_total = %d with the disk queue", d)
+	}
+	if got := es.Count(); got != int64(sent) {
+		t.Errorf("%d events delivered after the outage, want %d", got, sent)
+	}
+	b.stop(30 * time.Second)
+}
