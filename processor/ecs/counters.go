@@ -1,6 +1,7 @@
 package ecs
 
 import (
+	"math"
 	"strconv"
 
 	"github.com/elastic/elastic-agent-libs/mapstr"
@@ -10,14 +11,17 @@ import (
 
 // counterEvent builds the event of a counters_sample / counters_sample_expanded.
 func counterEvent(dg *decoder.Datagram, s *decoder.CounterSample) mapstr.M {
-	f := base(dg, DatasetCounters, "metric", "info")
+	f := base(dg, &counterKind)
 	sf := f["sflow"].(mapstr.M)
 	typ := "counters_sample"
 	if s.Expanded {
 		typ = "counters_sample_expanded"
 	}
 	sampleFields(sf, typ, s.SequenceNumber, s.SourceID)
-	c := mapstr.M{}
+	if s.Interval != 0 { // RFC 3176 sampling_interval (v2/v4)
+		sf["sample"].(mapstr.M)["sampling_interval"] = s.Interval
+	}
+	c := make(mapstr.M, 32)
 	r := &s.Records
 	if r.Has&decoder.HasGenericIf != 0 {
 		genericIf(c, &r.GenericIf)
@@ -32,8 +36,34 @@ func counterEvent(dg *decoder.Datagram, s *decoder.CounterSample) mapstr.M {
 	interfaceCounters(c, r)
 	systemCounters(c, r)
 	appCounters(c, r)
+	omitUnknown(c)
 	sf["counters"] = c
 	return f
+}
+
+// omitUnknown deletes the counters whose value is all ones, which sFlow
+// agents send for a counter they do not maintain (0xFFFFFFFF, or
+// 0xFFFFFFFFFFFFFFFF for 64-bit counters; the convention of sFlow v5 and the
+// Host sFlow structures): an unknown counter is absent, not 4294967295.
+func omitUnknown(m mapstr.M) {
+	for k, v := range m {
+		switch v := v.(type) {
+		case uint32:
+			if v == math.MaxUint32 {
+				delete(m, k)
+			}
+		case uint64:
+			if v == math.MaxUint64 {
+				delete(m, k)
+			}
+		case mapstr.M:
+			omitUnknown(v)
+		case []mapstr.M:
+			for _, e := range v {
+				omitUnknown(e)
+			}
+		}
+	}
 }
 
 // ifDirections names if_counters' ifDirection (derived from MAU MIB).
@@ -75,6 +105,12 @@ func upDown(up bool) string {
 
 // interfaceCounters maps the per-interface records other than if_counters.
 func interfaceCounters(c mapstr.M, r *decoder.CounterRecords) {
+	if r.Has&decoder.HasFDDI != 0 { // RFC 3176: generic counters of an FDDI interface
+		c["if_kind"] = "fddi"
+	}
+	if r.Has&decoder.HasWAN != 0 { // RFC 3176: generic counters of a WAN interface
+		c["if_kind"] = "wan"
+	}
 	if r.Has&decoder.HasEthernet != 0 {
 		e := &r.Ethernet
 		c["ethernet"] = mapstr.M{

@@ -37,7 +37,7 @@ func extendedRecords(f mapstr.M, r *decoder.FlowRecords) {
 }
 
 // extSwitch maps extended_switch (0:1001): observer.ingress/egress.vlan.id
-// and the 802.1p priorities.
+// and the 802.1p priorities, each absent when unknown.
 func extSwitch(f mapstr.M, e *decoder.ExtSwitch) {
 	obs := sub(f, "observer")
 	if validVLAN(e.SrcVLAN) {
@@ -46,8 +46,17 @@ func extSwitch(f mapstr.M, e *decoder.ExtSwitch) {
 	if validVLAN(e.DstVLAN) {
 		sub(sub(obs, "egress"), "vlan")["id"] = strconv.FormatUint(uint64(e.DstVLAN), 10)
 	}
-	sub(f, "sflow")["switch"] = mapstr.M{"src_priority": e.SrcPriority, "dst_priority": e.DstPriority}
+	if e.SrcPriority <= maxPriority {
+		sub(sub(f, "sflow"), "switch")["src_priority"] = e.SrcPriority
+	}
+	if e.DstPriority <= maxPriority {
+		sub(sub(f, "sflow"), "switch")["dst_priority"] = e.DstPriority
+	}
 }
+
+// maxPriority is the highest 802.1p priority; agents send 0xFFFFFFFF for
+// unknown (sFlow v5 errata, extended_switch).
+const maxPriority = 7
 
 // validVLAN reports whether v is a VLAN id (1-4094); agents send 0 for
 // untagged and 0xFFFFFFFF for unknown.
@@ -99,12 +108,13 @@ func flatASPath(segs []decoder.ASPathSegment) []uint32 {
 	return path
 }
 
-// extNAT maps extended_nat (0:1007) to source.nat.ip / destination.nat.ip.
+// extNAT maps extended_nat (0:1007) to source.nat.ip / destination.nat.ip;
+// an unspecified address (0.0.0.0, ::) means not translated.
 func extNAT(f mapstr.M, e *decoder.ExtNAT) {
-	if e.SrcIP.IsValid() {
+	if e.SrcIP.IsValid() && !e.SrcIP.IsUnspecified() {
 		sub(sub(f, "source"), "nat")["ip"] = e.SrcIP.String()
 	}
-	if e.DstIP.IsValid() {
+	if e.DstIP.IsValid() && !e.DstIP.IsUnspecified() {
 		sub(sub(f, "destination"), "nat")["ip"] = e.DstIP.String()
 	}
 }
@@ -112,6 +122,11 @@ func extNAT(f mapstr.M, e *decoder.ExtNAT) {
 // mplsRecords maps extended_mpls and the MPLS tunnel/VC/FEC records
 // (0:1006, 0:1008-1011) under sflow.mpls_ext.
 func mplsRecords(s mapstr.M, r *decoder.FlowRecords) {
+	const mpls = decoder.HasExtMPLS | decoder.HasExtMPLSTunnel | decoder.HasExtMPLSVC |
+		decoder.HasExtMPLSFEC | decoder.HasExtMPLSLVPFEC
+	if r.Has&mpls == 0 {
+		return
+	}
 	m := mapstr.M{}
 	if r.Has&decoder.HasExtMPLS != 0 {
 		e := &r.ExtMPLS
@@ -155,38 +170,27 @@ func tunnelRecords(s mapstr.M, r *decoder.FlowRecords) {
 	if r.Has&decoder.HasExtVLANTunnel != 0 && len(r.ExtVLANTunnel) > 0 {
 		s["vlan_tunnel"] = append([]uint32(nil), r.ExtVLANTunnel...)
 	}
-	t := mapstr.M{}
-	tunnel(t, "ipv4_egress", r.Has&decoder.HasExtIPv4TunnelEgress != 0, &r.ExtIPv4TunnelEgress)
-	tunnel(t, "ipv4_ingress", r.Has&decoder.HasExtIPv4TunnelIngress != 0, &r.ExtIPv4TunnelIngress)
-	tunnel(t, "ipv6_egress", r.Has&decoder.HasExtIPv6TunnelEgress != 0, &r.ExtIPv6TunnelEgress)
-	tunnel(t, "ipv6_ingress", r.Has&decoder.HasExtIPv6TunnelIngress != 0, &r.ExtIPv6TunnelIngress)
-	if len(t) > 0 {
-		s["tunnel"] = t
-	}
-	d := mapstr.M{}
+	tunnel(s, "ipv4_egress", r.Has&decoder.HasExtIPv4TunnelEgress != 0, &r.ExtIPv4TunnelEgress)
+	tunnel(s, "ipv4_ingress", r.Has&decoder.HasExtIPv4TunnelIngress != 0, &r.ExtIPv4TunnelIngress)
+	tunnel(s, "ipv6_egress", r.Has&decoder.HasExtIPv6TunnelEgress != 0, &r.ExtIPv6TunnelEgress)
+	tunnel(s, "ipv6_ingress", r.Has&decoder.HasExtIPv6TunnelIngress != 0, &r.ExtIPv6TunnelIngress)
 	if r.Has&decoder.HasExtDecapEgress != 0 {
-		d["egress_inner_header_offset"] = r.ExtDecapEgress
+		sub(s, "decap")["egress_inner_header_offset"] = r.ExtDecapEgress
 	}
 	if r.Has&decoder.HasExtDecapIngress != 0 {
-		d["ingress_inner_header_offset"] = r.ExtDecapIngress
+		sub(s, "decap")["ingress_inner_header_offset"] = r.ExtDecapIngress
 	}
-	if len(d) > 0 {
-		s["decap"] = d
-	}
-	v := mapstr.M{}
 	if r.Has&decoder.HasExtVNIEgress != 0 {
-		v["egress"] = r.ExtVNIEgress
+		sub(s, "vni")["egress"] = r.ExtVNIEgress
 	}
 	if r.Has&decoder.HasExtVNIIngress != 0 {
-		v["ingress"] = r.ExtVNIIngress
-	}
-	if len(v) > 0 {
-		s["vni"] = v
+		sub(s, "vni")["ingress"] = r.ExtVNIIngress
 	}
 }
 
-// tunnel maps one extended_ipv4/ipv6_tunnel_* record (a sampled_ipv4/6).
-func tunnel(t mapstr.M, name string, has bool, ip *decoder.SampledIP) {
+// tunnel maps one extended_ipv4/ipv6_tunnel_* record (a sampled_ipv4/6)
+// to sflow.tunnel.<name>.
+func tunnel(s mapstr.M, name string, has bool, ip *decoder.SampledIP) {
 	if !has {
 		return
 	}
@@ -195,7 +199,7 @@ func tunnel(t mapstr.M, name string, has bool, ip *decoder.SampledIP) {
 	setIP(m, "dst_ip", ip.DstIP)
 	setNonZero(m, "src_port", ip.SrcPort)
 	setNonZero(m, "dst_port", ip.DstPort)
-	t[name] = m
+	sub(s, "tunnel")[name] = m
 }
 
 // dropRecords maps the drop-notification records (0:1036-1038, 0:1042).

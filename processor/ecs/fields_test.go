@@ -12,11 +12,12 @@ import (
 
 // fieldDef is one entry of a fields.yml file.
 type fieldDef struct {
-	Key        string     `yaml:"key"`
-	Name       string     `yaml:"name"`
-	Type       string     `yaml:"type"`
-	ObjectType string     `yaml:"object_type"`
-	Fields     []fieldDef `yaml:"fields"`
+	Key         string     `yaml:"key"`
+	Name        string     `yaml:"name"`
+	Type        string     `yaml:"type"`
+	ObjectType  string     `yaml:"object_type"`
+	Description string     `yaml:"description"`
+	Fields      []fieldDef `yaml:"fields"`
 }
 
 // declared collects the leaf fields and the object (wildcard) prefixes that

@@ -23,6 +23,7 @@ type flow struct {
 	isICMP           bool
 	srcMAC, dstMAC   [6]byte
 	hasMAC           bool
+	etherType        uint16 // of the (outer) Ethernet frame, when hasMAC
 	frameLength      uint32
 	hasLength        bool
 }
@@ -49,6 +50,7 @@ func (m *Mapper) flowRecords(f mapstr.M, r *decoder.FlowRecords, rate uint32) {
 // fromEthernet takes the MACs and length of sampled_ethernet (0:2).
 func fromEthernet(fl *flow, e *decoder.SampledEthernet) {
 	fl.srcMAC, fl.dstMAC, fl.hasMAC = e.SrcMAC, e.DstMAC, true
+	fl.etherType = uint16(e.EtherType)
 	fl.frameLength, fl.hasLength = e.Length, true
 }
 
@@ -83,6 +85,7 @@ func (m *Mapper) sampledHeader(f mapstr.M, fl *flow, h *decoder.SampledHeader) {
 	}
 	if p.Has&header.HasEthernet != 0 {
 		fl.srcMAC, fl.dstMAC, fl.hasMAC = p.SrcMAC, p.DstMAC, true
+		fl.etherType = p.EtherType
 	}
 	if p.Has&(header.HasIPv4|header.HasIPv6) != 0 {
 		fromL3(fl, &p.L3)
@@ -124,10 +127,10 @@ func writeFlow(f mapstr.M, fl *flow, rate uint32) {
 	src, dst := endpoint(fl.srcIP, fl.srcPort, fl.hasPorts, fl.srcMAC, fl.hasMAC),
 		endpoint(fl.dstIP, fl.dstPort, fl.hasPorts, fl.dstMAC, fl.hasMAC)
 	if len(src) > 0 {
-		f["source"] = src
+		f["source"] = withAddress(src)
 	}
 	if len(dst) > 0 {
-		f["destination"] = dst
+		f["destination"] = withAddress(dst)
 	}
 	if fl.srcIP.IsValid() {
 		networkFields(sub(f, "network"), fl.srcIP, fl.proto, fl.hasProto)
@@ -135,15 +138,30 @@ func writeFlow(f mapstr.M, fl *flow, rate uint32) {
 		if id := communityID(fl); id != "" {
 			sub(f, "network")["community_id"] = id
 		}
+	} else if fl.hasMAC && fl.etherType == etherTypeARP {
+		sub(f, "network")["type"] = "arp" // as the chain's etype "ARP"
 	}
 	if fl.isICMP {
 		sub(f, "sflow")["icmp"] = mapstr.M{"type": fl.icmpType, "code": fl.icmpCode}
 	}
 }
 
+// withAddress copies source/destination.ip to .address, as the GoFlow2
+// chain did (ECS: the raw address of the source or destination).
+func withAddress(e mapstr.M) mapstr.M {
+	if ip, ok := e["ip"]; ok {
+		e["address"] = ip
+	}
+	return e
+}
+
+// etherTypeARP is the EtherType of ARP, the one non-IP network.type that
+// the GoFlow2 chain named.
+const etherTypeARP = 0x0806
+
 // endpoint returns the fields of one side of the flow.
 func endpoint(ip netip.Addr, port uint16, hasPort bool, mac [6]byte, hasMAC bool) mapstr.M {
-	e := mapstr.M{}
+	e := make(mapstr.M, 5)
 	if ip.IsValid() {
 		e["ip"] = ip.String()
 		if hasPort {

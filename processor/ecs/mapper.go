@@ -58,20 +58,44 @@ func (m *Mapper) Map(dg *decoder.Datagram, received time.Time, dst []Event) []Ev
 	return dst
 }
 
+// eventKind is what differs between the three kinds of events: the
+// event.* constants and the expected sizes of the maps that outgrow Go's
+// small-map size (8 entries), allocated up front so that they do not grow
+// while the event is built.
+type eventKind struct {
+	dataset, kind, typ string
+	topKeys, sflowKeys int
+}
+
+// The three kinds of events.
+var (
+	flowKind    = eventKind{dataset: DatasetFlow, kind: "event", typ: "connection", topKeys: 10, sflowKeys: 14}
+	counterKind = eventKind{dataset: DatasetCounters, kind: "metric", typ: "info", topKeys: 5, sflowKeys: 6}
+	dropKind    = eventKind{dataset: DatasetDrops, kind: "event", typ: "denied", topKeys: 10, sflowKeys: 14}
+)
+
 // base returns the fields every event has: event.*, ecs, observer.ip and
 // the datagram header under sflow.*.
-func base(dg *decoder.Datagram, dataset, kind, typ string) mapstr.M {
-	return mapstr.M{
-		"ecs":      mapstr.M{"version": ECSVersion},
-		"event":    mapstr.M{"kind": kind, "category": []string{"network"}, "type": []string{typ}, "dataset": dataset, "module": "sflow"},
-		"observer": mapstr.M{"ip": dg.AgentAddress.String()},
-		"sflow": mapstr.M{
-			"version":      dg.Version,
-			"sub_agent_id": dg.SubAgentID,
-			"sequence_num": dg.SequenceNumber,
-			"uptime_ms":    dg.Uptime,
-		},
+func base(dg *decoder.Datagram, k *eventKind) mapstr.M {
+	s := make(mapstr.M, k.sflowKeys)
+	s["version"], s["sub_agent_id"] = dg.Version, dg.SubAgentID
+	s["sequence_num"], s["uptime_ms"] = dg.SequenceNumber, dg.Uptime
+	f := make(mapstr.M, k.topKeys)
+	f["ecs"] = mapstr.M{"version": ECSVersion}
+	f["event"] = mapstr.M{"kind": k.kind, "category": []string{"network"}, "type": []string{k.typ},
+		"dataset": k.dataset, "module": "sflow", "action": action(dg.Version)}
+	f["observer"] = mapstr.M{"ip": dg.AgentAddress.String()}
+	f["sflow"] = s
+	return f
+}
+
+// action returns event.action: "SFLOW_" and the datagram version, the value
+// the GoFlow2 chain put there ("SFLOW_5").
+func action(version uint32) string {
+	if version == 5 {
+		return "SFLOW_5"
 	}
+	return "SFLOW_" + strconv.FormatUint(uint64(version), 10)
 }
 
 // sub returns the map at key of m, creating it.
@@ -96,19 +120,20 @@ func sampleFields(s mapstr.M, typ string, seq uint32, src decoder.SourceID) {
 
 // interfaces sets observer.ingress/egress.interface.id and, for the special
 // output formats, sflow.input/output.* (sFlow v5 "interface" words).
-func interfaces(f mapstr.M, in, out decoder.Interface) {
-	setInterface(f, "ingress", "input", in)
-	setInterface(f, "egress", "output", out)
+func interfaces(f mapstr.M, in, out decoder.Interface, version uint32) {
+	setInterface(f, "ingress", "input", in, version)
+	setInterface(f, "egress", "output", out, version)
 }
 
-// setInterface maps one interface word.
-func setInterface(f mapstr.M, dir, name string, i decoder.Interface) {
+// setInterface maps one interface word. 0x3FFFFFFF means the agent itself
+// only in sFlow v5; in RFC 3176 it is an ordinary ifIndex.
+func setInterface(f mapstr.M, dir, name string, i decoder.Interface, version uint32) {
 	switch i.Format {
 	case decoder.IfFormatSingle:
-		switch i.Value {
-		case 0:
+		switch {
+		case i.Value == 0:
 			return // unknown
-		case decoder.IfIndexLocal:
+		case i.Value == decoder.IfIndexLocal && version >= 5:
 			sub(sub(f, "sflow"), name)["format"] = "local"
 		default:
 			sub(sub(sub(f, "observer"), dir), "interface")["id"] = strconv.FormatUint(uint64(i.Value), 10)
@@ -129,7 +154,7 @@ func setInterface(f mapstr.M, dir, name string, i decoder.Interface) {
 
 // flowEvent builds the event of a flow_sample / flow_sample_expanded.
 func (m *Mapper) flowEvent(dg *decoder.Datagram, s *decoder.FlowSample) mapstr.M {
-	f := base(dg, DatasetFlow, "event", "connection")
+	f := base(dg, &flowKind)
 	sf := f["sflow"].(mapstr.M)
 	typ := "flow_sample"
 	if s.Expanded {
@@ -139,14 +164,14 @@ func (m *Mapper) flowEvent(dg *decoder.Datagram, s *decoder.FlowSample) mapstr.M
 	sf["sample_rate"] = s.SamplingRate
 	sf["sample_pool"] = s.SamplePool
 	sf["drops"] = s.Drops
-	interfaces(f, s.Input, s.Output)
+	interfaces(f, s.Input, s.Output, dg.Version)
 	m.flowRecords(f, &s.Records, s.SamplingRate)
 	return f
 }
 
 // dropEvent builds the event of an event_discarded_packet (sFlow drops).
 func (m *Mapper) dropEvent(dg *decoder.Datagram, s *decoder.DropSample) mapstr.M {
-	f := base(dg, DatasetDrops, "event", "denied")
+	f := base(dg, &dropKind)
 	sf := f["sflow"].(mapstr.M)
 	sampleFields(sf, "event_discarded_packet", s.SequenceNumber, s.SourceID)
 	sf["drops"] = s.Drops
@@ -154,7 +179,7 @@ func (m *Mapper) dropEvent(dg *decoder.Datagram, s *decoder.DropSample) mapstr.M
 	if name := dropReasonName(s.Reason); name != "" {
 		sub(f, "event")["reason"] = name
 	}
-	interfaces(f, s.Input, s.Output)
+	interfaces(f, s.Input, s.Output, dg.Version)
 	m.flowRecords(f, &s.Records, 1)
 	return f
 }

@@ -1,0 +1,348 @@
+package ecs
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/netip"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/sflowbeat/sflowbeat/input/sflow/decoder"
+)
+
+// received is the receive time of the hand-built datagrams.
+var received = time.Date(2026, 1, 2, 3, 4, 5, 600, time.UTC)
+
+// absent marks a field that must not be in the event.
+const absent = "<absent>"
+
+// datagram returns a v5 datagram from 192.0.2.1 holding the given samples.
+func datagram(flows []decoder.FlowSample, counters []decoder.CounterSample, drops []decoder.DropSample) *decoder.Datagram {
+	return &decoder.Datagram{Version: 5, AgentAddress: netip.MustParseAddr("192.0.2.1"), SubAgentID: 7,
+		SequenceNumber: 1000, Uptime: 123456, FlowSamples: flows, CounterSamples: counters, DropSamples: drops}
+}
+
+// headerSample returns a flow_sample (1 in 100, ifIndex 3 to 4) whose only
+// record is a sampled_header of the given protocol.
+func headerSample(proto uint32, hdr []byte) decoder.FlowSample {
+	s := decoder.FlowSample{SequenceNumber: 42, SourceID: decoder.SourceID{Index: 3}, SamplingRate: 100,
+		SamplePool: 4200, Input: decoder.Interface{Value: 3}, Output: decoder.Interface{Value: 4}}
+	s.Records.Has = decoder.HasSampledHeader
+	s.Records.SampledHeader = decoder.SampledHeader{Protocol: proto, FrameLength: 1000, Stripped: 4, Header: hdr}
+	return s
+}
+
+// events maps dg and returns its events as decoded JSON objects, through
+// EncodeJSON as the decode command and the golden files see them.
+func events(t *testing.T, dg *decoder.Datagram) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	for _, e := range NewMapper(Options{}).Map(dg, received, nil) {
+		var buf bytes.Buffer
+		if err := EncodeJSON(&buf, e); err != nil {
+			t.Fatal(err)
+		}
+		d := json.NewDecoder(&buf)
+		d.UseNumber()
+		var m map[string]any
+		if err := d.Decode(&m); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// flatEvent maps dg, which must give exactly one event, and returns its
+// fields by dotted path.
+func flatEvent(t *testing.T, dg *decoder.Datagram) map[string]string {
+	t.Helper()
+	evs := events(t, dg)
+	if len(evs) != 1 {
+		t.Fatalf("got %d events, want 1", len(evs))
+	}
+	flat := map[string]string{}
+	flatten("", evs[0], flat)
+	return flat
+}
+
+// checkFields compares the fields named in want with got (absent: the
+// field must not be there).
+func checkFields(t *testing.T, got, want map[string]string) {
+	t.Helper()
+	picked := map[string]string{}
+	for k := range want {
+		v, ok := got[k]
+		if !ok {
+			v = absent
+		}
+		picked[k] = v
+	}
+	if diff := cmp.Diff(want, picked); diff != "" {
+		t.Errorf("fields (-want +got):\n%s", diff)
+	}
+}
+
+// TestMapFlowEvent checks a whole flow event: Ethernet, 802.1Q, IPv4, TCP,
+// extended_switch.
+func TestMapFlowEvent(t *testing.T) {
+	hdr := ethernet(macB, macA, 0x0800, [][2]uint16{{0x8100, 10}},
+		ipv4("198.51.100.1", "203.0.113.2", 6, tcp(40000, 443, 0x12)))
+	s := headerSample(1, hdr)
+	s.Records.Has |= decoder.HasExtSwitch
+	s.Records.ExtSwitch = decoder.ExtSwitch{SrcVLAN: 10, DstVLAN: 20, DstPriority: 5}
+	got := events(t, datagram([]decoder.FlowSample{s}, nil, nil))
+	var want []map[string]any
+	d := json.NewDecoder(bytes.NewReader([]byte(`[{
+		"@timestamp": "2026-01-02T03:04:05.0000006Z",
+		"destination": {"address": "203.0.113.2", "ip": "203.0.113.2", "mac": "00-53-00-00-00-0B", "port": 443},
+		"ecs": {"version": "8.17.0"},
+		"event": {"action": "SFLOW_5", "category": ["network"], "dataset": "sflow.flow", "kind": "event",
+			"module": "sflow", "type": ["connection"]},
+		"network": {"bytes": 100000, "packets": 100, "community_id": "1:IXgu4KKC+oBWdK3qarBKyUDltZU=",
+			"iana_number": "6", "transport": "tcp", "type": "ipv4", "vlan": {"id": "10"}},
+		"observer": {"ip": "192.0.2.1",
+			"ingress": {"interface": {"id": "3"}, "vlan": {"id": "10"}},
+			"egress": {"interface": {"id": "4"}, "vlan": {"id": "20"}}},
+		"related": {"ip": ["198.51.100.1", "203.0.113.2"]},
+		"sflow": {"version": 5, "sub_agent_id": 7, "sequence_num": 1000, "uptime_ms": 123456,
+			"sample": {"type": "flow_sample", "sequence_number": 42, "source_id": {"type": 0, "index": 3}},
+			"sample_rate": 100, "sample_pool": 4200, "drops": 0, "bytes": 1000,
+			"header": {"protocol": "ethernet", "size": 58, "stripped": 4},
+			"ip": {"ttl": 64, "tos": 184, "dscp": 46, "ecn": 0, "length": 40},
+			"tcp": {"flags": ["syn", "ack"], "flags_raw": 18},
+			"switch": {"src_priority": 0, "dst_priority": 5}},
+		"source": {"address": "198.51.100.1", "ip": "198.51.100.1", "mac": "00-53-00-00-00-0A", "port": 40000}
+	}]`)))
+	d.UseNumber()
+	if err := d.Decode(&want); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("event (-want +got):\n%s", diff)
+	}
+}
+
+// TestMapSampledHeader checks the sampled_header cases that mappers get
+// wrong: stacked VLANs, tunnels, headers without Ethernet, non-IP frames.
+func TestMapSampledHeader(t *testing.T) {
+	inner := ethernet(macA, macB, 0x86DD, nil, ipv6("2001:db8::1", "2001:db8::2", 58, icmp(128, 0)))
+	cases := []struct {
+		name  string
+		proto uint32
+		hdr   []byte
+		want  map[string]string
+	}{
+		{"QinQ: 802.1ad outer tag, 802.1Q inner tag", 1,
+			ethernet(macB, macA, 0x0800, [][2]uint16{{0x88A8, 100}, {0x8100, 200}},
+				ipv4("198.51.100.1", "203.0.113.2", 17, udp(5353, 53, nil))),
+			map[string]string{"network.vlan.id": "100", "network.inner.vlan.id": "200", "source.port": "5353",
+				"destination.port": "53", "network.transport": "udp", "network.iana_number": "17"}},
+		{"priority tag only: no VLAN 0", 1,
+			ethernet(macB, macA, 0x0800, [][2]uint16{{0x8100, 0x6000}}, ipv4("198.51.100.1", "203.0.113.2", 6, tcp(1, 2, 0))),
+			map[string]string{"network.vlan.id": absent, "network.inner.vlan.id": absent, "sflow.tcp.flags": absent}},
+		{"VXLAN: outer flow mapped, inner packet under sflow.inner", 1,
+			ethernet(macB, macA, 0x0800, nil, ipv4("192.0.2.10", "192.0.2.20", 17, udp(49152, 4789, vxlan(5000, inner)))),
+			map[string]string{"source.ip": "192.0.2.10", "destination.port": "4789", "sflow.vxlan.vni": "5000",
+				"sflow.inner.source.ip": "2001:db8::1", "sflow.inner.destination.ip": "2001:db8::2",
+				"sflow.inner.source.mac": "00-53-00-00-00-0B", "sflow.inner.network.type": "ipv6",
+				"sflow.inner.network.transport": "ipv6-icmp", "sflow.inner.icmp.type": "128",
+				"sflow.inner.source.port": absent, "sflow.icmp.type": absent}},
+		{"header protocol 11: IPv4 without Ethernet", 11,
+			ipv4("198.51.100.1", "203.0.113.2", 17, udp(123, 123, nil)),
+			map[string]string{"sflow.header.protocol": "ipv4", "network.type": "ipv4", "source.port": "123",
+				"source.mac": absent, "destination.mac": absent, "network.community_id": "1:gfOij8l7BgqSn58qJnQb49pBc/E="}},
+		{"header protocol 12: IPv6 without Ethernet, ICMPv6 echo", 12,
+			ipv6("2001:db8::1", "2001:db8::2", 58, icmp(128, 0)),
+			map[string]string{"sflow.header.protocol": "ipv6", "network.type": "ipv6", "network.iana_number": "58",
+				"network.transport": "ipv6-icmp", "sflow.icmp.type": "128", "sflow.icmp.code": "0",
+				"sflow.ip.flow_label": "74565", "sflow.ip.ttl": "255", "source.port": absent, "source.mac": absent,
+				"related.ip": "[2001:db8::1 2001:db8::2]"}},
+		{"ARP: network.type arp, no IP fields", 1,
+			ethernet([6]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, macA, 0x0806, nil, arp()),
+			map[string]string{"network.type": "arp", "source.mac": "00-53-00-00-00-0A", "source.ip": absent,
+				"related.ip": absent, "network.community_id": absent, "network.bytes": "100000"}},
+		{"unknown IP protocol: number without keyword", 11,
+			ipv4("198.51.100.1", "203.0.113.2", 253, nil),
+			map[string]string{"network.iana_number": "253", "network.transport": absent, "source.port": absent}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := flatEvent(t, datagram([]decoder.FlowSample{headerSample(c.proto, c.hdr)}, nil, nil))
+			checkFields(t, got, c.want)
+		})
+	}
+}
+
+// TestMapInterfaces checks the input/output interface formats of flow
+// samples (sFlow v5 "interface").
+func TestMapInterfaces(t *testing.T) {
+	cases := []struct {
+		name    string
+		in, out decoder.Interface
+		want    map[string]string
+	}{
+		{"ifIndexes", decoder.Interface{Value: 3}, decoder.Interface{Value: 4}, map[string]string{
+			"observer.ingress.interface.id": "3", "observer.egress.interface.id": "4", "sflow.output.format": absent}},
+		{"unknown (0): absent", decoder.Interface{}, decoder.Interface{}, map[string]string{
+			"observer.ingress.interface.id": absent, "observer.egress.interface.id": absent,
+			"sflow.input.format": absent, "sflow.output.format": absent}},
+		{"discarded", decoder.Interface{Value: 3}, decoder.Interface{Format: decoder.IfFormatDiscarded, Value: 258},
+			map[string]string{"observer.egress.interface.id": absent, "sflow.output.format": "discarded",
+				"sflow.output.discard_reason": "258", "observer.ingress.interface.id": "3"}},
+		{"multiple, count known", decoder.Interface{Value: 3}, decoder.Interface{Format: decoder.IfFormatMultiple, Value: 5},
+			map[string]string{"observer.egress.interface.id": absent, "sflow.output.format": "multiple",
+				"sflow.output.interfaces": "5"}},
+		{"multiple, count unknown", decoder.Interface{Value: 3}, decoder.Interface{Format: decoder.IfFormatMultiple, Value: 0x7FFFFFFF},
+			map[string]string{"sflow.output.format": "multiple", "sflow.output.interfaces": absent}},
+		{"local input and output", decoder.Interface{Value: decoder.IfIndexLocal}, decoder.Interface{Value: decoder.IfIndexLocal},
+			map[string]string{"sflow.input.format": "local", "sflow.output.format": "local",
+				"observer.ingress.interface.id": absent, "observer.egress.interface.id": absent}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := decoder.FlowSample{SamplingRate: 1, Input: c.in, Output: c.out}
+			checkFields(t, flatEvent(t, datagram([]decoder.FlowSample{s}, nil, nil)), c.want)
+		})
+	}
+}
+
+// TestMapSampledIP checks flows described by sampled_ipv4 / sampled_ipv6 /
+// sampled_ethernet instead of a header, and the estimates of sampling rate 0.
+func TestMapSampledIP(t *testing.T) {
+	ip := func(proto uint32) decoder.FlowSample {
+		s := decoder.FlowSample{SamplingRate: 0, Input: decoder.Interface{Value: 1}}
+		s.Records.Has = decoder.HasSampledIPv4 | decoder.HasSampledEthernet
+		s.Records.SampledIPv4 = decoder.SampledIP{Length: 60, Protocol: proto, SrcIP: netip.MustParseAddr("198.51.100.1"),
+			DstIP: netip.MustParseAddr("198.51.100.1"), SrcPort: 8, DstPort: 9}
+		s.Records.SampledEthernet = decoder.SampledEthernet{Length: 78, SrcMAC: macA, DstMAC: macB, EtherType: 0x0800}
+		return s
+	}
+	udpFlow := flatEvent(t, datagram([]decoder.FlowSample{ip(17)}, nil, nil))
+	checkFields(t, udpFlow, map[string]string{"source.port": "8", "destination.port": "9", "network.transport": "udp",
+		"source.mac": "00-53-00-00-00-0A", "sflow.bytes": "78", "network.bytes": "78", "network.packets": "1",
+		"related.ip": "[198.51.100.1]", "sflow.header.protocol": absent})
+	icmpFlow := flatEvent(t, datagram([]decoder.FlowSample{ip(1)}, nil, nil))
+	checkFields(t, icmpFlow, map[string]string{"source.port": absent, "destination.port": absent, "network.transport": "icmp"})
+
+	v6 := decoder.FlowSample{SamplingRate: 10}
+	v6.Records.Has = decoder.HasSampledIPv6
+	v6.Records.SampledIPv6 = decoder.SampledIP{Length: 100, Protocol: 132, SrcIP: netip.MustParseAddr("2001:db8::1"),
+		DstIP: netip.MustParseAddr("2001:db8::2"), SrcPort: 2905, DstPort: 2905}
+	checkFields(t, flatEvent(t, datagram([]decoder.FlowSample{v6}, nil, nil)), map[string]string{
+		"network.type": "ipv6", "network.transport": "sctp", "source.port": "2905", "sflow.bytes": "100",
+		"network.bytes": "1000", "network.packets": "10", "source.mac": absent})
+}
+
+// TestMapExtended checks the extended flow records: gateway AS path, NAT,
+// router, and a sample with extended records only.
+func TestMapExtended(t *testing.T) {
+	s := decoder.FlowSample{SamplingRate: 1}
+	r := &s.Records
+	r.Has = decoder.HasExtGateway | decoder.HasExtNAT | decoder.HasExtRouter | decoder.HasExtSwitch
+	r.ExtGateway = decoder.ExtGateway{NextHop: netip.MustParseAddr("192.0.2.254"), AS: 64500, SrcAS: 64496, SrcPeerAS: 64497,
+		ASPath: []decoder.ASPathSegment{{Type: decoder.ASPathSequence, ASNs: []uint32{64510, 64511}},
+			{Type: decoder.ASPathSet, ASNs: []uint32{64512, 64513}}},
+		Communities: []uint32{0xFC000001}, LocalPref: 100}
+	r.ExtNAT = decoder.ExtNAT{SrcIP: netip.MustParseAddr("203.0.113.9"), DstIP: netip.IPv4Unspecified()}
+	r.ExtRouter = decoder.ExtRouter{NextHop: netip.MustParseAddr("2001:db8::fe"), SrcMaskLen: 24, DstMaskLen: 48}
+	r.ExtSwitch = decoder.ExtSwitch{SrcVLAN: 0, DstVLAN: 4095, SrcPriority: 0xFFFFFFFF, DstPriority: 0}
+	checkFields(t, flatEvent(t, datagram([]decoder.FlowSample{s}, nil, nil)), map[string]string{
+		"event.dataset": "sflow.flow", "source.as.number": "64496", "destination.as.number": "64513",
+		"sflow.gateway.as_path": "[64510 64511 64512 64513]", "sflow.gateway.dst_peer_as": "64510",
+		"sflow.gateway.src_peer_as": "64497", "sflow.gateway.as": "64500", "sflow.gateway.next_hop": "192.0.2.254",
+		"sflow.gateway.communities": "[4227858433]", "sflow.gateway.local_pref": "100",
+		"source.nat.ip": "203.0.113.9", "destination.nat.ip": absent,
+		"sflow.router.next_hop": "2001:db8::fe", "sflow.router.src_mask_len": "24",
+		"observer.ingress.vlan.id": absent, "observer.egress.vlan.id": absent,
+		"sflow.switch.src_priority": absent, "sflow.switch.dst_priority": "0",
+		"network.bytes": absent, "source.ip": absent, "related.ip": absent})
+
+	noPath := decoder.FlowSample{}
+	noPath.Records.Has = decoder.HasExtGateway
+	noPath.Records.ExtGateway = decoder.ExtGateway{AS: 64500}
+	checkFields(t, flatEvent(t, datagram([]decoder.FlowSample{noPath}, nil, nil)), map[string]string{
+		"destination.as.number": "64500", "source.as.number": absent, "sflow.gateway.src_as": absent,
+		"sflow.gateway.as_path": absent, "sflow.gateway.next_hop": absent, "sflow.gateway.local_pref": absent})
+}
+
+// TestMapDropEvent checks an event_discarded_packet (sFlow drops).
+func TestMapDropEvent(t *testing.T) {
+	d := decoder.DropSample{SequenceNumber: 9, SourceID: decoder.SourceID{Index: 5}, Drops: 2,
+		Input: decoder.Interface{Value: 5}, Output: decoder.Interface{}, Reason: 258}
+	d.Records.Has = decoder.HasSampledHeader | decoder.HasExtACL | decoder.HasExtLinuxDropReason
+	d.Records.SampledHeader = decoder.SampledHeader{Protocol: 11, FrameLength: 84,
+		Header: ipv4("198.51.100.1", "203.0.113.2", 6, tcp(1234, 22, 0x02))}
+	d.Records.ExtACL = decoder.ExtACL{Number: 7, Name: []byte("deny-ssh"), Direction: 1}
+	d.Records.ExtLinuxDropReason = []byte("NETFILTER_DROP")
+	checkFields(t, flatEvent(t, datagram(nil, nil, []decoder.DropSample{d})), map[string]string{
+		"event.dataset": "sflow.drops", "event.kind": "event", "event.type": "[denied]", "event.reason": "acl",
+		"sflow.drop.reason": "258", "sflow.drops": "2", "sflow.sample.type": "event_discarded_packet",
+		"observer.ingress.interface.id": "5", "observer.egress.interface.id": absent,
+		"sflow.acl.name": "deny-ssh", "sflow.acl.direction": "ingress", "sflow.acl.number": "7",
+		"sflow.linux_drop_reason": "NETFILTER_DROP", "destination.port": "22", "sflow.tcp.flags": "[syn]",
+		"network.packets": "1", "network.bytes": "84", "sflow.sample_rate": absent})
+
+	d.Reason = 9999
+	checkFields(t, flatEvent(t, datagram(nil, nil, []decoder.DropSample{d})), map[string]string{
+		"sflow.drop.reason": "9999", "event.reason": absent})
+}
+
+// TestMapCounters checks a counter event with if_counters and port_name,
+// from an IPv6 agent; unknown counters (all ones) are absent.
+func TestMapCounters(t *testing.T) {
+	c := decoder.CounterSample{Expanded: true, SequenceNumber: 3, SourceID: decoder.SourceID{Index: 12}}
+	c.Records.Has = decoder.HasGenericIf | decoder.HasPortName | decoder.HasEthernet
+	c.Records.GenericIf = decoder.GenericIfCounters{IfIndex: 12, IfType: 6, IfSpeed: 10_000_000_000, IfDirection: 1,
+		IfStatus: 3, IfInOctets: 1 << 40, IfOutDiscards: 7, IfPromiscuousMode: 1,
+		IfInErrors: 0xFFFFFFFF, IfOutOctets: 0xFFFFFFFFFFFFFFFF}
+	c.Records.PortName = []byte("Ethernet12")
+	c.Records.Ethernet = decoder.EthernetCounters{FCSErrors: 4}
+	dg := datagram(nil, []decoder.CounterSample{c}, nil)
+	dg.AgentAddress = netip.MustParseAddr("2001:db8::1")
+	checkFields(t, flatEvent(t, dg), map[string]string{
+		"observer.ip": "2001:db8::1", "event.kind": "metric", "event.type": "[info]", "event.dataset": "sflow.counters",
+		"sflow.sample.type": "counters_sample_expanded", "observer.ingress.interface.id": "12",
+		"observer.ingress.interface.name": "Ethernet12", "sflow.counters.if_index": "12",
+		"sflow.counters.if_speed": "10000000000", "sflow.counters.if_direction": "full-duplex",
+		"sflow.counters.if_admin_status": "up", "sflow.counters.if_oper_status": "up",
+		"sflow.counters.if_in_octets": "1099511627776", "sflow.counters.if_out_discards": "7",
+		"sflow.counters.if_in_errors": absent, "sflow.counters.if_out_octets": absent,
+		"sflow.counters.if_promiscuous_mode": "true", "sflow.counters.ethernet.dot3_stats_fcs_errors": "4",
+		"sflow.counters.if_kind": absent, "sflow.sample.sampling_interval": absent, "network.bytes": absent})
+}
+
+// TestMapRFC3176 checks what is particular to sFlow v2/v4 datagrams.
+func TestMapRFC3176(t *testing.T) {
+	c := decoder.CounterSample{SequenceNumber: 1, Interval: 20}
+	c.Records.Has = decoder.HasGenericIf | decoder.HasFDDI
+	c.Records.GenericIf = decoder.GenericIfCounters{IfIndex: 2, IfStatus: 1}
+	dg := datagram(nil, []decoder.CounterSample{c}, nil)
+	dg.Version, dg.SubAgentID = 4, 0
+	checkFields(t, flatEvent(t, dg), map[string]string{
+		"sflow.version": "4", "event.action": "SFLOW_4", "sflow.sample.sampling_interval": "20",
+		"sflow.counters.if_kind": "fddi", "sflow.counters.if_admin_status": "up",
+		"sflow.counters.if_oper_status": "down", "sflow.sample.type": "counters_sample"})
+}
+
+// TestMapAppendsEvents checks that Map appends one event per sample, flows
+// first, all stamped with the receive time.
+func TestMapAppendsEvents(t *testing.T) {
+	dg := datagram(make([]decoder.FlowSample, 2), make([]decoder.CounterSample, 1), make([]decoder.DropSample, 1))
+	prev := []Event{{}}
+	evs := NewMapper(Options{}).Map(dg, received, prev)
+	var got []string
+	for _, e := range evs[1:] {
+		ds, _ := e.Fields.GetValue("event.dataset")
+		got = append(got, ds.(string))
+		if !e.Timestamp.Equal(received) {
+			t.Errorf("timestamp %v, want %v", e.Timestamp, received)
+		}
+	}
+	want := []string{"sflow.flow", "sflow.flow", "sflow.counters", "sflow.drops"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("datasets (-want +got):\n%s", diff)
+	}
+}
