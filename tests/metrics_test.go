@@ -133,7 +133,7 @@ func garbageDatagrams() []garbageDatagram {
 	be.BigEndian.PutUint16(netflow, 5) // NetFlow v5 header: version 5, count 1
 	be.BigEndian.PutUint16(netflow[2:], 1)
 	lying := sflowHeader(5, 10_000_000) // claims ten million samples
-	v3 := sflowHeader(3, 1) // there is no sFlow version 3
+	v3 := sflowHeader(3, 1)             // there is no sFlow version 3
 	return []garbageDatagram{
 		{[]byte{0, 0, 0, 5, 0, 0}, "truncated"},
 		{random, "not_sflow"},

@@ -1,0 +1,102 @@
+package tests
+
+import (
+	"bytes"
+	"context"
+	"debug/elf"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// pkgTools maps the tools the packaging tests run to their Debian packages.
+var pkgTools = map[string]string{
+	"dpkg-deb": "dpkg",
+	"dpkg":     "dpkg",
+	"rpm":      "rpm",
+	"buildah":  "buildah",
+}
+
+// needTool fails the test, saying what to install, when name is missing.
+func needTool(t *testing.T, name string) {
+	t.Helper()
+	if _, err := exec.LookPath(name); err != nil {
+		t.Fatalf("%s is not installed: apt-get install -y %s (.ci/run installs it)", name, pkgTools[name])
+	}
+}
+
+// pkgRun runs a command and returns its stdout; it fails the test with the
+// command's output on error.
+func pkgRun(t *testing.T, env []string, name string, args ...string) string {
+	t.Helper()
+	out, errOut, err := pkgTry(env, name, args...)
+	if err != nil {
+		t.Fatalf("%s %s: %v\n%s%s", name, strings.Join(args, " "), err, out, errOut)
+	}
+	return out
+}
+
+// pkgTry runs a command and returns its stdout, stderr and error.
+func pkgTry(env []string, name string, args ...string) (string, string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Env = append(os.Environ(), env...)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	return out.String(), errOut.String(), err
+}
+
+// pkgBins are the small programs the packaging tests need, built in a
+// test's directory.
+type pkgBins struct {
+	pkgtool     string // tests/pkgtool, a module of its own
+	healthcheck string // _meta/packaging/healthcheck, static, for linux/GOARCH
+}
+
+// buildPkgBins builds pkgtool and the healthcheck for goarch into dir.
+func buildPkgBins(t *testing.T, dir, goarch string) pkgBins {
+	t.Helper()
+	b := pkgBins{pkgtool: filepath.Join(dir, "pkgtool"), healthcheck: filepath.Join(dir, "healthcheck-"+goarch)}
+	pkgRun(t, nil, "go", "-C", "pkgtool", "build", "-o", b.pkgtool, ".")
+	pkgRun(t, []string{"CGO_ENABLED=0", "GOOS=linux", "GOARCH=" + goarch},
+		"go", "build", "-trimpath", "-ldflags", "-s -w", "-o", b.healthcheck, "../_meta/packaging/healthcheck")
+	return b
+}
+
+// beatVersion returns the version the e2e binary reports.
+func beatVersion(t *testing.T) string {
+	t.Helper()
+	out := pkgRun(t, nil, binary, "version")
+	f := strings.Fields(out)
+	if len(f) < 3 || f[1] != "version" {
+		t.Fatalf("unexpected output of sflowbeat version: %q", out)
+	}
+	return f[2]
+}
+
+// fileEntry is a file of a package as the tests compare them.
+type fileEntry struct {
+	Path, Mode, Owner string
+}
+
+// elfInfo returns the machine of an ELF executable and whether it is
+// dynamically linked (has a program interpreter).
+func elfInfo(t *testing.T, path string) (elf.Machine, bool) {
+	t.Helper()
+	f, err := elf.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, p := range f.Progs {
+		if p.Type == elf.PT_INTERP {
+			return f.Machine, true
+		}
+	}
+	return f.Machine, false
+}
