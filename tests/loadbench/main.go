@@ -142,6 +142,12 @@ func startBeat(o options, dir, esURL, sock string) (*exec.Cmd, string, error) {
     host: %q
 output.elasticsearch:
   hosts: [%q]
+  worker: 2            # as in the shipped sflowbeat.yml
+  bulk_max_size: 3200
+queue.mem:
+  events: 6400
+  flush.min_events: 3200
+  flush.timeout: 1s
 http.enabled: true
 http.host: unix://%s
 logging.level: warning
