@@ -24,7 +24,7 @@ const InputType = "sflow"
 const (
 	DefaultHost           = "0.0.0.0:6343"
 	DefaultMaxMessageSize = 9216     // jumbo-frame agents send datagrams up to 9k
-	DefaultQueueSize      = 4096     // datagrams between the socket readers and the decoders
+	DefaultQueueSize      = 2048     // datagrams between the socket readers and the decoders
 	DefaultReadBuffer     = 16 << 20 // SO_RCVBUF: absorbs bursts of ~10k datagrams
 )
 
