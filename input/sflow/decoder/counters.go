@@ -1,7 +1,7 @@
 package decoder
 
 // counterDecodeFunc decodes one counter record from x into its slot of r.
-type counterDecodeFunc func(x *xdr, r *CounterRecords)
+type counterDecodeFunc = func(x *xdr, r *CounterRecords)
 
 // counterRecordDecoder returns the Has bit and the decoder of an interface
 // counter record data_format (sFlow v5 section 5.4 and extensions), or a

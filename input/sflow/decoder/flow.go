@@ -1,7 +1,7 @@
 package decoder
 
 // flowDecodeFunc decodes one flow record from x into its slot of r.
-type flowDecodeFunc func(x *xdr, r *FlowRecords)
+type flowDecodeFunc = func(x *xdr, r *FlowRecords)
 
 // flowRecordDecoder returns the Has bit and the decoder of a flow record
 // data_format, or a nil decoder for an unknown enterprise:format.

@@ -120,38 +120,20 @@ func (d *Decoder) nextRecord() (format uint32, at int, err error) {
 // unknown enterprise:format is skipped and counted. Bytes after the last
 // record are tolerated.
 func (d *Decoder) decodeFlowRecords(r *FlowRecords) error {
-	r.Has = 0
-	n, err := d.recordCount()
-	if err != nil {
-		return err
-	}
-	for range n {
-		format, at, err := d.nextRecord()
-		if err != nil {
-			return err
-		}
-		bit, decode := flowRecordDecoder(format)
-		switch {
-		case decode == nil:
-			d.dg.Stats.RecordsUnknown++
-		case r.Has&bit != 0:
-			d.dg.Stats.RecordsDuplicate++
-		default:
-			decode(&d.rx, r)
-			if d.rx.err != nil {
-				d.recordError(format, at, d.rx.err)
-				continue
-			}
-			r.Has |= bit
-		}
-	}
-	return nil
+	return decodeRecords(d, r, &r.Has, flowRecordDecoder)
 }
 
 // decodeCounterRecords is decodeFlowRecords for the counter_record array
 // of a counter sample.
 func (d *Decoder) decodeCounterRecords(r *CounterRecords) error {
-	r.Has = 0
+	return decodeRecords(d, r, &r.Has, counterRecordDecoder)
+}
+
+// decodeRecords decodes a flow_record or counter_record array into r,
+// setting the bit of each decoded record in *has; lookup gives the bit and
+// the decoder of a record format (nil for an unknown one).
+func decodeRecords[B FlowHas | CounterHas, R any](d *Decoder, r *R, has *B, lookup func(uint32) (B, func(*xdr, *R))) error {
+	*has = 0
 	n, err := d.recordCount()
 	if err != nil {
 		return err
@@ -161,11 +143,11 @@ func (d *Decoder) decodeCounterRecords(r *CounterRecords) error {
 		if err != nil {
 			return err
 		}
-		bit, decode := counterRecordDecoder(format)
+		bit, decode := lookup(format)
 		switch {
 		case decode == nil:
 			d.dg.Stats.RecordsUnknown++
-		case r.Has&bit != 0:
+		case *has&bit != 0:
 			d.dg.Stats.RecordsDuplicate++
 		default:
 			decode(&d.rx, r)
@@ -173,7 +155,7 @@ func (d *Decoder) decodeCounterRecords(r *CounterRecords) error {
 				d.recordError(format, at, d.rx.err)
 				continue
 			}
-			r.Has |= bit
+			*has |= bit
 		}
 	}
 	return nil
