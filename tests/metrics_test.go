@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sflowbeat/sflowbeat/input/sflow/decoder"
 	"github.com/sflowbeat/sflowbeat/tests/esmock"
 )
 
@@ -51,8 +52,8 @@ func counter(m map[string]any, name string) int {
 
 // TestCountersAccountForEverything sends valid datagrams mixed with garbage
 // (truncated, random, NetFlow, oversized, lying lengths, sFlow v2) and
-// checks that every valid sample is published and the counters account for
-// every datagram that was not.
+// checks that every valid sample, sFlow v5, v4 and v2, is published and the
+// counters account for every datagram that was not.
 func TestCountersAccountForEverything(t *testing.T) {
 	es := esmock.Start()
 	defer es.Close()
@@ -62,7 +63,7 @@ func TestCountersAccountForEverything(t *testing.T) {
 	b := startBeat(t, cfg)
 	addr := b.listenAddrs(1)[0]
 
-	valid := decodeEvents(t, capture("akvorado-data-1140.pcap"))
+	valid := len(decodeEvents(t, capture("akvorado-data-1140.pcap")))
 	sent := sendCapture(t, addr, capture("akvorado-data-1140.pcap"))
 	garbage := garbageDatagrams()
 	conn, err := net.Dial("udp", addr)
@@ -70,12 +71,22 @@ func TestCountersAccountForEverything(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
+	// Valid sFlow v2 and v4 datagrams, and a v4 one cut inside its header.
+	old := rfc3176Datagrams(tcpFrame(t))
+	for _, d := range old {
+		valid += samplesIn(t, d)
+		if _, err := conn.Write(d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sent += len(old)
+	garbage = append(garbage, garbageDatagram{old[len(old)-1][:20], "truncated"})
 	for _, g := range garbage {
 		if _, err := conn.Write(g.data); err != nil {
 			t.Fatal(err)
 		}
 	}
-	waitDocs(t, es, len(valid), 30*time.Second)
+	waitDocs(t, es, valid, 30*time.Second)
 
 	var m map[string]any
 	deadline := time.Now().Add(30 * time.Second)
@@ -90,8 +101,8 @@ func TestCountersAccountForEverything(t *testing.T) {
 		"datagrams_received_total": sent + len(garbage),
 		"datagrams_invalid_total":  len(garbage),
 		"datagrams_dropped_total":  0,
-		"samples_flow_total":       len(valid),
-		"events_published_total":   len(valid),
+		"events_published_total":   valid,
+		"samples_total":            valid,
 	}
 	for name, n := range want {
 		if got := counter(m, name); got != n {
@@ -108,13 +119,26 @@ func TestCountersAccountForEverything(t *testing.T) {
 			t.Errorf("datagrams_invalid_by_cause.%s_total = %d, want %d (all: %v)", cause, got, n, byCause)
 		}
 	}
-	if docs := es.Docs(); len(docs) != len(valid) {
-		t.Errorf("%d documents published, want %d", len(docs), len(valid))
+	if got := counter(m, "samples_flow_total") + counter(m, "samples_counters_total"); got != valid {
+		t.Errorf("samples_flow_total + samples_counters_total = %d, want %d", got, valid)
+	}
+	if docs := es.Docs(); len(docs) != valid {
+		t.Errorf("%d documents published, want %d", len(docs), valid)
 	}
 	if len(b.findLogs("invalid sFlow datagram dropped")) > 3 {
 		t.Errorf("invalid datagrams are logged one line each; want a rate-limited log")
 	}
 	b.stop(30 * time.Second)
+}
+
+// samplesIn returns the number of samples the decoder finds in a datagram.
+func samplesIn(t *testing.T, data []byte) int {
+	t.Helper()
+	var dg decoder.Datagram
+	if err := decoder.NewDecoder(decoder.Options{}).Decode(data, &dg); err != nil {
+		t.Fatalf("test datagram does not decode: %v", err)
+	}
+	return len(dg.FlowSamples) + len(dg.CounterSamples) + len(dg.DropSamples)
 }
 
 // garbageDatagram is an invalid datagram and the cause it must be counted as.

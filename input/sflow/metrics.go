@@ -28,6 +28,7 @@ type metrics struct {
 	datagramsInvalid  *monitoring.Uint // rejected by the decoder as a whole
 	invalidByCause    map[string]*monitoring.Uint
 
+	samplesTotal    *monitoring.Uint // samples decoded, all kinds
 	samplesFlow     *monitoring.Uint // flow samples decoded (0:1, 0:3)
 	samplesCounters *monitoring.Uint // counter samples decoded (0:2, 0:4)
 	samplesDrops    *monitoring.Uint // drop events decoded (0:5)
@@ -61,6 +62,7 @@ func newMetrics(reg *monitoring.Registry, host string, readBuffer uint64, log *l
 		datagramsDenied:   monitoring.NewUint(reg, "datagrams_denied_total"),
 		datagramsInvalid:  monitoring.NewUint(reg, "datagrams_invalid_total"),
 		invalidByCause:    make(map[string]*monitoring.Uint, len(invalidCauses)),
+		samplesTotal:      monitoring.NewUint(reg, "samples_total"),
 		samplesFlow:       monitoring.NewUint(reg, "samples_flow_total"),
 		samplesCounters:   monitoring.NewUint(reg, "samples_counters_total"),
 		samplesDrops:      monitoring.NewUint(reg, "samples_drops_total"),
@@ -92,6 +94,7 @@ func (m *metrics) invalid(err error) {
 
 // decoded counts the samples and records of a decoded datagram.
 func (m *metrics) decoded(dg *decoder.Datagram) {
+	m.samplesTotal.Add(uint64(len(dg.FlowSamples) + len(dg.CounterSamples) + len(dg.DropSamples)))
 	m.samplesFlow.Add(uint64(len(dg.FlowSamples)))
 	m.samplesCounters.Add(uint64(len(dg.CounterSamples)))
 	m.samplesDrops.Add(uint64(len(dg.DropSamples)))
