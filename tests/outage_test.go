@@ -120,3 +120,24 @@ func TestOutageDiskQueue(t *testing.T) {
 	}
 	b.stop(30 * time.Second)
 }
+
+// TestShutdownDuringOutage stops the beat while Elasticsearch rejects
+// everything and the pipeline is full: it must exit within its shutdown
+// timeout instead of waiting for an output that does not come back.
+func TestShutdownDuringOutage(t *testing.T) {
+	es := esmock.StartCounting()
+	defer es.Close()
+	es.SetReject(true)
+	b := startBeat(t, beatConfig(es.URL, "127.0.0.1:0")+"sflowbeat.shutdown_timeout: 2s\n")
+	addr := b.listenAddrs(1)[0]
+	replay(t, addr, capture("overflowd-sflow.pcap"), 20000, 2*time.Second) // far more than the queues hold
+	start := time.Now()
+	b.stop(30 * time.Second)
+	if d := time.Since(start); d > 15*time.Second {
+		t.Errorf("sflowbeat took %s to exit with shutdown_timeout 2s", d)
+	}
+	if len(b.findLogs("shutdown timeout reached with datagrams still queued: the rest is dropped")) == 0 &&
+		len(b.findLogs("stopped")) == 0 {
+		t.Errorf("no shutdown log lines")
+	}
+}

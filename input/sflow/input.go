@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/netip"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -70,9 +71,11 @@ type Input struct {
 	m       *metrics
 	parent  *monitoring.Registry
 
+	opts  options
 	queue chan *datagram // datagrams waiting for a decoder
 	free  chan *datagram // buffers ready for the readers
 
+	abandoned           atomic.Bool // the shutdown timeout passed: drop what is still queued
 	startOnce, stopOnce sync.Once
 	readers, workers    sync.WaitGroup
 }
@@ -107,7 +110,7 @@ func newInput(c config.Input, p beat.PipelineConnector, log *logp.Logger, parent
 		return nil, err
 	}
 	in := &Input{
-		cfg: c, log: log, conns: conns, allowed: allowed, client: client, parent: parent, m: m,
+		cfg: c, log: log, conns: conns, allowed: allowed, client: client, parent: parent, m: m, opts: opts,
 		bad:   newRateLog(log, 10*time.Second),
 		queue: make(chan *datagram, c.QueueSize),
 		free:  make(chan *datagram, c.QueueSize+c.Workers*2),
@@ -261,12 +264,33 @@ func (in *Input) Stop() {
 	in.stopOnce.Do(func() {
 		in.Start() // a created but never started input still has to release everything
 		closeAll(in.conns)
-		in.workers.Wait()
-		_ = in.client.Close()
+		in.drain()
 		in.m.close()
 		inputmon.CancelMetricsRegistry(in.cfg.ID, config.InputType, in.parent, in.log)
 		in.log.Infow("stopped")
 	})
+}
+
+// drain lets the decoders publish what was read, for at most the shutdown
+// timeout: when the pipeline is full (Elasticsearch down), a decoder is
+// blocked in PublishAll, and closing the client is what releases it. The
+// client's Close waits for the output to acknowledge the published events,
+// again within the shutdown timeout.
+func (in *Input) drain() {
+	done := make(chan struct{})
+	go func() {
+		in.workers.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(in.opts.shutdownTimeout):
+		in.abandoned.Store(true)
+		in.log.Warnw("shutdown timeout reached with datagrams still queued: the rest is dropped",
+			"queued", len(in.queue), "shutdown_timeout", in.opts.shutdownTimeout)
+	}
+	_ = in.client.Close()
+	<-done
 }
 
 // read is a socket reader: it only reads, stamps and queues datagrams; it
@@ -328,6 +352,11 @@ func (in *Input) work() {
 	p := newProcessor(in.cfg, in.m, in.bad)
 	for d := range in.queue {
 		in.m.queueLength.Set(uint64(len(in.queue)))
+		if in.abandoned.Load() { // shutdown timed out: count what is left
+			in.m.datagramsDropped.Inc()
+			in.free <- d
+			continue
+		}
 		evs := p.process(d)
 		in.free <- d
 		if len(evs) > 0 {
