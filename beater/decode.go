@@ -19,6 +19,7 @@ import (
 // metadata), and a summary on stderr. With no file, or "-", it reads stdin.
 func DecodeCommand() *cobra.Command {
 	var port uint16
+	var opts ecs.Options
 	c := &cobra.Command{
 		Use:   "decode [FILE.pcap|FILE.pcapng ...]",
 		Short: "Print the events of the sFlow datagrams in capture files as JSON lines",
@@ -29,11 +30,12 @@ func DecodeCommand() *cobra.Command {
 			if len(args) == 0 {
 				args = []string{"-"}
 			}
-			return decodeFiles(cmd.OutOrStdout(), cmd.ErrOrStderr(), args, port)
+			return decodeFiles(cmd.OutOrStdout(), cmd.ErrOrStderr(), args, port, opts)
 		},
 		SilenceUsage: true,
 	}
 	c.Flags().Uint16Var(&port, "port", 6343, "UDP destination port of the sFlow datagrams")
+	c.Flags().BoolVar(&opts.PreserveOriginal, "preserve-original-event", false, "put the sampled header, hex-encoded, in event.original (as preserve_original_event does)")
 	return c
 }
 
@@ -47,7 +49,7 @@ type decodeSummary struct {
 
 // decodeFiles writes the events of every file to out and the summary to
 // errOut; it returns an error when a file cannot be read.
-func decodeFiles(out, errOut io.Writer, files []string, port uint16) error {
+func decodeFiles(out, errOut io.Writer, files []string, port uint16, opts ecs.Options) error {
 	w := bufio.NewWriter(out)
 	defer w.Flush()
 	var s decodeSummary
@@ -56,7 +58,7 @@ func decodeFiles(out, errOut io.Writer, files []string, port uint16) error {
 		if f == "-" {
 			f = "/dev/stdin"
 		}
-		if err := decodeFile(w, errOut, f, port, &s); err != nil {
+		if err := decodeFile(w, errOut, f, port, opts, &s); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -68,14 +70,14 @@ func decodeFiles(out, errOut io.Writer, files []string, port uint16) error {
 }
 
 // decodeFile decodes one capture file.
-func decodeFile(w io.Writer, errOut io.Writer, path string, port uint16, s *decodeSummary) error {
+func decodeFile(w io.Writer, errOut io.Writer, path string, port uint16, opts ecs.Options, s *decodeSummary) error {
 	r, err := pcapfile.Open(path, port)
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	defer r.Close()
 	dec := decoder.NewDecoder(decoder.Options{})
-	mapper := ecs.NewMapper(ecs.Options{})
+	mapper := ecs.NewMapper(opts)
 	var dg decoder.Datagram
 	var evs []ecs.Event
 	for {

@@ -80,6 +80,10 @@ type Input struct {
 	// (CIDRs or addresses); others are dropped and counted. Empty allows all.
 	AllowedExporters []string `config:"allowed_exporters"`
 
+	// PreserveOriginalEvent puts the sampled packet header, hex-encoded, in
+	// event.original of flow and drop events.
+	PreserveOriginalEvent bool `config:"preserve_original_event"`
+
 	// Event metadata that Beats users know from other inputs.
 	Tags            []string  `config:"tags"`
 	Fields          mapstr.M  `config:"fields"`

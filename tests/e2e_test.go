@@ -139,3 +139,30 @@ func checkPublished(t *testing.T, d esmock.Doc, start time.Time) {
 		t.Errorf("document sent with %s to %q, want create to the sflowbeat data stream", d.Action, d.Index)
 	}
 }
+
+// TestPreserveOriginalEvent checks preserve_original_event end to end: the
+// published events equal `sflowbeat decode --preserve-original-event`, and
+// carry event.original.
+func TestPreserveOriginalEvent(t *testing.T) {
+	es := esmock.Start()
+	defer es.Close()
+	b := startBeat(t, beatConfig(es.URL, "127.0.0.1:0")+"sflowbeat.inputs.0.preserve_original_event: true\n")
+	addr := b.listenAddrs(1)[0]
+	out, errOut, err := runCommand(t, "decode", "--preserve-original-event", capture("akvorado-data-qinq.pcap"))
+	if err != nil {
+		t.Fatalf("decode: %v\n%s", err, errOut)
+	}
+	var want map[string]any
+	if err := json.Unmarshal([]byte(strings.TrimSpace(out)), &want); err != nil {
+		t.Fatal(err)
+	}
+	sendCapture(t, addr, capture("akvorado-data-qinq.pcap"))
+	got := waitDocs(t, es, 1, 30*time.Second)[0].Source
+	if ev, _ := got["event"].(map[string]any); ev["original"] == nil || ev["original"] == "" {
+		t.Errorf("no event.original in %v", got)
+	}
+	if diff := cmp.Diff(comparable(t, want), comparable(t, got)); diff != "" {
+		t.Errorf("published event differs from decode --preserve-original-event (-decode +published):\n%s", diff)
+	}
+	b.stop(30 * time.Second)
+}

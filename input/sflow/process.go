@@ -25,7 +25,7 @@ func newProcessor(c config.Input, m *metrics, bad *rateLog) *processor {
 	return &processor{
 		m:      m,
 		bad:    bad,
-		mapper: ecs.NewMapper(ecs.Options{}),
+		mapper: ecs.NewMapper(ecs.Options{PreserveOriginal: c.PreserveOriginalEvent}),
 	}
 }
 

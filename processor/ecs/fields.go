@@ -24,6 +24,8 @@ var FieldDocs = []FieldDoc{
 	{Name: "event.dataset", Type: "keyword", Description: "sflow.flow, sflow.counters or sflow.drops."},
 	{Name: "event.module", Type: "keyword", Description: "sflow."},
 	{Name: "event.action", Type: "keyword", Description: "SFLOW_ and the datagram version (SFLOW_5), as the GoFlow2 chain set it."},
+	{Name: "event.original", Type: "keyword", Description: "The sampled packet header, hex-encoded (with preserve_original_event)."},
+	{Name: "tags", Type: "keyword", Description: "sflow and forwarded, plus the tags of the input."},
 	{Name: "event.reason", Type: "keyword", Description: "Name of the drop reason of a drop event (sflow_drops.txt: acl, ttl_exceeded, ...)."},
 	{Name: "observer.ip", Type: "ip", Description: "Agent address of the datagram."},
 	{Name: "observer.ingress.interface.id", Type: "keyword", Description: "Input ifIndex of a flow or drop sample; if_index of a counter sample."},

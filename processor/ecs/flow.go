@@ -1,6 +1,7 @@
 package ecs
 
 import (
+	"encoding/hex"
 	"net/netip"
 	"strconv"
 
@@ -76,6 +77,9 @@ func (m *Mapper) sampledHeader(f mapstr.M, fl *flow, h *decoder.SampledHeader) {
 		hdr["stripped"] = h.Stripped
 	}
 	sub(f, "sflow")["header"] = hdr
+	if m.opts.PreserveOriginal {
+		sub(f, "event")["original"] = hex.EncodeToString(h.Header)
+	}
 	p := &m.pkt
 	if !m.parser.Parse(h.Protocol, h.Header, p) {
 		return

@@ -28,7 +28,11 @@ type Event struct {
 }
 
 // Options configures a Mapper. It is empty for now.
-type Options struct{}
+type Options struct {
+	// PreserveOriginal sets event.original of flow and drop events to the
+	// sampled packet header, hex-encoded.
+	PreserveOriginal bool
+}
 
 // Mapper maps decoded sFlow datagrams to ECS events. It holds a sampled
 // header parser and is not safe for concurrent use: use one per worker.
@@ -78,10 +82,13 @@ var (
 // the datagram header under sflow.*.
 func base(dg *decoder.Datagram, k *eventKind) mapstr.M {
 	s := make(mapstr.M, k.sflowKeys)
-	s["version"], s["sub_agent_id"] = dg.Version, dg.SubAgentID
-	s["sequence_num"], s["uptime_ms"] = dg.SequenceNumber, dg.Uptime
+	s["version"], s["sequence_num"], s["uptime_ms"] = dg.Version, dg.SequenceNumber, dg.Uptime
+	if dg.Version >= 5 { // RFC 3176 datagrams have no sub-agent
+		s["sub_agent_id"] = dg.SubAgentID
+	}
 	f := make(mapstr.M, k.topKeys)
 	f["ecs"] = mapstr.M{"version": ECSVersion}
+	f["tags"] = []string{"sflow", "forwarded"} // the tags of the GoFlow2 integration; inputs may add more
 	f["event"] = mapstr.M{"kind": k.kind, "category": []string{"network"}, "type": []string{k.typ},
 		"dataset": k.dataset, "module": "sflow", "action": action(dg.Version)}
 	f["observer"] = mapstr.M{"ip": dg.AgentAddress.String()}

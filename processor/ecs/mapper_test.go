@@ -2,13 +2,16 @@ package ecs
 
 import (
 	"bytes"
+	"encoding/hex"
 	"encoding/json"
 	"net/netip"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/sflowbeat/sflowbeat/input/pcapfile"
 	"github.com/sflowbeat/sflowbeat/input/sflow/decoder"
 )
 
@@ -114,7 +117,8 @@ func TestMapFlowEvent(t *testing.T) {
 			"ip": {"ttl": 64, "tos": 184, "dscp": 46, "ecn": 0, "length": 40},
 			"tcp": {"flags": ["syn", "ack"], "flags_raw": 18},
 			"switch": {"src_priority": 0, "dst_priority": 5}},
-		"source": {"address": "198.51.100.1", "ip": "198.51.100.1", "mac": "00-53-00-00-00-0A", "port": 40000}
+		"source": {"address": "198.51.100.1", "ip": "198.51.100.1", "mac": "00-53-00-00-00-0A", "port": 40000},
+		"tags": ["sflow", "forwarded"]
 	}]`)))
 	d.UseNumber()
 	if err := d.Decode(&want); err != nil {
@@ -344,5 +348,36 @@ func TestMapAppendsEvents(t *testing.T) {
 	want := []string{"sflow.flow", "sflow.flow", "sflow.counters", "sflow.drops"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("datasets (-want +got):\n%s", diff)
+	}
+}
+
+// TestPreserveOriginal checks event.original: the sampled header, hex, only
+// when asked for.
+func TestPreserveOriginal(t *testing.T) {
+	dgs, err := pcapfile.ReadAll(filepath.Join(capturesDir, "akvorado-data-icmpv4.pcap"), 6343)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dg decoder.Datagram
+	if err := decoder.NewDecoder(decoder.Options{}).Decode(dgs[0].Payload, &dg); err != nil {
+		t.Fatal(err)
+	}
+	hdr := hex.EncodeToString(dg.FlowSamples[0].Records.SampledHeader.Header)
+	for _, preserve := range []bool{false, true} {
+		evs := NewMapper(Options{PreserveOriginal: preserve}).Map(&dg, time.Unix(0, 0), nil)
+		got, _ := evs[0].Fields.GetValue("event.original")
+		if preserve && got != hdr || !preserve && got != nil {
+			t.Errorf("PreserveOriginal=%v: event.original = %v, want %q", preserve, got, map[bool]string{true: hdr}[preserve])
+		}
+	}
+}
+
+// TestRFC3176HasNoSubAgent checks that v2/v4 events have no sub_agent_id.
+func TestRFC3176HasNoSubAgent(t *testing.T) {
+	dg := &decoder.Datagram{Version: 4, AgentAddress: netip.MustParseAddr("192.0.2.1"),
+		CounterSamples: []decoder.CounterSample{{SequenceNumber: 1}}}
+	evs := NewMapper(Options{}).Map(dg, time.Unix(0, 0), nil)
+	if v, err := evs[0].Fields.GetValue("sflow.sub_agent_id"); err == nil {
+		t.Errorf("sflow.sub_agent_id = %v in an sFlow v4 event", v)
 	}
 }
