@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sflowbeat/sflowbeat/config"
 	"github.com/sflowbeat/sflowbeat/input/pcapfile"
 	"github.com/sflowbeat/sflowbeat/input/sflow/decoder"
 	"github.com/sflowbeat/sflowbeat/processor/ecs"
@@ -20,6 +21,7 @@ import (
 func DecodeCommand() *cobra.Command {
 	var port uint16
 	var opts ecs.Options
+	var internal []string
 	c := &cobra.Command{
 		Use:   "decode [FILE.pcap|FILE.pcapng ...]",
 		Short: "Print the events of the sFlow datagrams in capture files as JSON lines",
@@ -27,6 +29,11 @@ func DecodeCommand() *cobra.Command {
 			"and prints one JSON document per event, exactly the fields sflowbeat publishes\n" +
 			"(without agent.* and host.*). A summary of datagrams, samples and errors goes to stderr.",
 		RunE: func(cmd *cobra.Command, args []string) error {
+			nets, err := config.ParseNetworks(internal)
+			if err != nil {
+				return fmt.Errorf("--internal-networks: %w", err)
+			}
+			opts.InternalNetworks = nets
 			if len(args) == 0 {
 				args = []string{"-"}
 			}
@@ -35,6 +42,7 @@ func DecodeCommand() *cobra.Command {
 		SilenceUsage: true,
 	}
 	c.Flags().Uint16Var(&port, "port", 6343, "UDP destination port of the sFlow datagrams")
+	c.Flags().StringSliceVar(&internal, "internal-networks", nil, "CIDRs or names (private, loopback, link_local, multicast) for source/destination.locality and network.direction, as internal_networks does")
 	c.Flags().BoolVar(&opts.PreserveOriginal, "preserve-original-event", false, "put the sampled header, hex-encoded, in event.original (as preserve_original_event does)")
 	return c
 }

@@ -80,6 +80,11 @@ type Input struct {
 	// (CIDRs or addresses); others are dropped and counted. Empty allows all.
 	AllowedExporters []string `config:"allowed_exporters"`
 
+	// InternalNetworks (CIDRs, addresses, or the names private, loopback,
+	// link_local, multicast) set source.locality, destination.locality and
+	// network.direction of flows. Empty: those fields are absent.
+	InternalNetworks []string `config:"internal_networks"`
+
 	// PreserveOriginalEvent puts the sampled packet header, hex-encoded, in
 	// event.original of flow and drop events.
 	PreserveOriginalEvent bool `config:"preserve_original_event"`
@@ -122,7 +127,37 @@ func (c *Input) Validate() error {
 	if _, err := ParsePrefixes(c.AllowedExporters); err != nil {
 		return fmt.Errorf("allowed_exporters: %w", err)
 	}
+	if _, err := ParseNetworks(c.InternalNetworks); err != nil {
+		return fmt.Errorf("internal_networks: %w", err)
+	}
 	return nil
+}
+
+// namedNetworks are the names internal_networks accepts, as Filebeat's
+// netflow input does.
+var namedNetworks = map[string][]string{
+	"private":    {"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"},
+	"loopback":   {"127.0.0.0/8", "::1/128"},
+	"link_local": {"169.254.0.0/16", "fe80::/10"},
+	"multicast":  {"224.0.0.0/4", "ff00::/8"},
+}
+
+// ParseNetworks parses internal_networks: what ParsePrefixes accepts, and
+// the names of namedNetworks.
+func ParseNetworks(list []string) ([]netip.Prefix, error) {
+	var expanded []string
+	for _, s := range list {
+		if named, ok := namedNetworks[s]; ok {
+			expanded = append(expanded, named...)
+			continue
+		}
+		expanded = append(expanded, s)
+	}
+	out, err := ParsePrefixes(expanded)
+	if err != nil {
+		return nil, fmt.Errorf("%w, or one of private, loopback, link_local, multicast", err)
+	}
+	return out, nil
 }
 
 // ParsePrefixes parses CIDRs ("192.0.2.0/24", "2001:db8::/32") and single

@@ -126,3 +126,16 @@ func TestShutdownTimeoutDefault(t *testing.T) {
 		t.Errorf("shutdown_timeout = %v, want %v", cfg.ShutdownTimeout, DefaultShutdownTimeout)
 	}
 }
+
+func TestParseNetworks(t *testing.T) {
+	got, err := ParseNetworks([]string{"private", "203.0.113.0/24"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 5 || got[0].String() != "10.0.0.0/8" || got[3].String() != "fc00::/7" || got[4].String() != "203.0.113.0/24" {
+		t.Errorf("ParseNetworks = %v", got)
+	}
+	if _, err := ParseNetworks([]string{"intranet"}); err == nil || !strings.Contains(err.Error(), "one of private") {
+		t.Errorf("an unknown name gave %v", err)
+	}
+}

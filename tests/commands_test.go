@@ -129,6 +129,8 @@ func TestExportTemplate(t *testing.T) {
 		"sflow.counters.if_in_octets":   "long",
 		"sflow.sample_rate":             "long",
 		"sflow.header.protocol":         "keyword",
+		"source.locality":               "keyword",
+		"network.direction":             "keyword",
 	} {
 		if got := fieldType(props, path); got != want {
 			t.Errorf("template maps %s as %q, want %q", path, got, want)

@@ -140,15 +140,18 @@ func checkPublished(t *testing.T, d esmock.Doc, start time.Time) {
 	}
 }
 
-// TestPreserveOriginalEvent checks preserve_original_event end to end: the
-// published events equal `sflowbeat decode --preserve-original-event`, and
-// carry event.original.
+// TestPreserveOriginalEvent checks preserve_original_event and
+// internal_networks end to end: the published events equal `sflowbeat
+// decode` with the same options, and carry event.original and
+// network.direction.
 func TestPreserveOriginalEvent(t *testing.T) {
 	es := esmock.Start()
 	defer es.Close()
-	b := startBeat(t, beatConfig(es.URL, "127.0.0.1:0")+"sflowbeat.inputs.0.preserve_original_event: true\n")
+	b := startBeat(t, beatConfig(es.URL, "127.0.0.1:0")+"sflowbeat.inputs.0.preserve_original_event: true\n"+
+		"sflowbeat.inputs.0.internal_networks: [private, 49.49.49.0/28]\n")
 	addr := b.listenAddrs(1)[0]
-	out, errOut, err := runCommand(t, "decode", "--preserve-original-event", capture("akvorado-data-qinq.pcap"))
+	out, errOut, err := runCommand(t, "decode", "--preserve-original-event", "--internal-networks", "private,49.49.49.0/28",
+		capture("akvorado-data-qinq.pcap"))
 	if err != nil {
 		t.Fatalf("decode: %v\n%s", err, errOut)
 	}
@@ -160,6 +163,10 @@ func TestPreserveOriginalEvent(t *testing.T) {
 	got := waitDocs(t, es, 1, 30*time.Second)[0].Source
 	if ev, _ := got["event"].(map[string]any); ev["original"] == nil || ev["original"] == "" {
 		t.Errorf("no event.original in %v", got)
+	}
+	// 49.49.49.2 (internal) to 49.49.49.109 (external).
+	if nw, _ := got["network"].(map[string]any); nw["direction"] != "outbound" {
+		t.Errorf("network.direction = %v, want outbound", nw["direction"])
 	}
 	if diff := cmp.Diff(comparable(t, want), comparable(t, got)); diff != "" {
 		t.Errorf("published event differs from decode --preserve-original-event (-decode +published):\n%s", diff)

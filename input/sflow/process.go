@@ -25,8 +25,15 @@ func newProcessor(c config.Input, m *metrics, bad *rateLog) *processor {
 	return &processor{
 		m:      m,
 		bad:    bad,
-		mapper: ecs.NewMapper(ecs.Options{PreserveOriginal: c.PreserveOriginalEvent}),
+		mapper: ecs.NewMapper(mapperOptions(c)),
 	}
+}
+
+// mapperOptions returns the mapping options of an input (its
+// configuration was validated, so the networks parse).
+func mapperOptions(c config.Input) ecs.Options {
+	nets, _ := config.ParseNetworks(c.InternalNetworks)
+	return ecs.Options{PreserveOriginal: c.PreserveOriginalEvent, InternalNetworks: nets}
 }
 
 // process decodes d and returns its events; the slice is reused by the

@@ -1,5 +1,7 @@
 package ecs
 
+import "strings"
+
 // FieldDoc documents one field of the events: its full dotted name, its
 // Elasticsearch type and what it holds. Type "group" is a group of fields;
 // "object" is a map whose sub-fields are all of ObjectType.
@@ -25,6 +27,9 @@ var FieldDocs = []FieldDoc{
 	{Name: "event.module", Type: "keyword", Description: "sflow."},
 	{Name: "event.action", Type: "keyword", Description: "SFLOW_ and the datagram version (SFLOW_5), as the GoFlow2 chain set it."},
 	{Name: "event.original", Type: "keyword", Description: "The sampled packet header, hex-encoded (with preserve_original_event)."},
+	{Name: "network.direction", Type: "keyword", Description: "inbound, outbound, internal or external, from internal_networks (absent without it)."},
+	{Name: "source.locality", Type: "keyword", Description: "internal or external: whether source.ip is in internal_networks (not ECS; as Filebeat's netflow input)."},
+	{Name: "destination.locality", Type: "keyword", Description: "internal or external: whether destination.ip is in internal_networks (not ECS; as Filebeat's netflow input)."},
 	{Name: "tags", Type: "keyword", Description: "sflow and forwarded, plus the tags of the input."},
 	{Name: "event.reason", Type: "keyword", Description: "Name of the drop reason of a drop event (sflow_drops.txt: acl, ttl_exceeded, ...)."},
 	{Name: "observer.ip", Type: "ip", Description: "Agent address of the datagram."},
@@ -270,4 +275,12 @@ var FieldDocs = []FieldDoc{
 	{Name: "sflow.counters.http", Type: "object", ObjectType: "long", Description: "http_counters by method and status."},
 	{Name: "sflow.counters.app_resources", Type: "object", ObjectType: "long", Description: "app_resources."},
 	{Name: "sflow.counters.ovs_dp", Type: "object", ObjectType: "long", Description: "ovs_dp_stats: Open vSwitch datapath."},
+}
+
+// OwnField reports whether sflowbeat declares name itself in
+// _meta/fields.yml, rather than the ECS field set: the sflow.* fields and
+// the locality fields of Filebeat's netflow input.
+func OwnField(name string) bool {
+	return name == "sflow" || strings.HasPrefix(name, "sflow.") ||
+		name == "source.locality" || name == "destination.locality"
 }

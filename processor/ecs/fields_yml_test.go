@@ -37,7 +37,7 @@ func renderFieldsYML(docs []FieldDoc) []byte {
 	children := map[string][]FieldDoc{}
 	groups := map[string]bool{}
 	for _, d := range docs {
-		if d.Name != "sflow" && !strings.HasPrefix(d.Name, "sflow.") {
+		if !OwnField(d.Name) {
 			continue // ECS
 		}
 		parent := ""
@@ -144,7 +144,7 @@ func TestFieldDocs(t *testing.T) {
 		default:
 			t.Errorf("%s: unknown type %q", d.Name, d.Type)
 		}
-		if d.Name == "@timestamp" || strings.HasPrefix(d.Name, "sflow.") || d.Name == "sflow" {
+		if d.Name == "@timestamp" || OwnField(d.Name) {
 			continue
 		}
 		if got := ecsTypes[d.Name]; got != d.Type {

@@ -45,6 +45,9 @@ func (m *Mapper) flowRecords(f mapstr.M, r *decoder.FlowRecords, rate uint32) {
 		m.sampledHeader(f, &fl, &r.SampledHeader)
 	}
 	writeFlow(f, &fl, rate)
+	if len(m.opts.InternalNetworks) > 0 {
+		locality(f, &fl, m.opts.InternalNetworks)
+	}
 	extendedRecords(f, r)
 }
 
@@ -285,4 +288,46 @@ func innerFields(in *header.Inner) mapstr.M {
 		m["icmp"] = mapstr.M{"type": fl.icmpType, "code": fl.icmpCode}
 	}
 	return m
+}
+
+// locality sets source.locality, destination.locality and
+// network.direction from the internal networks, as Filebeat's netflow
+// input does: both internal is "internal", both external "external",
+// internal to external "outbound", external to internal "inbound".
+func locality(f mapstr.M, fl *flow, nets []netip.Prefix) {
+	if !fl.srcIP.IsValid() || !fl.dstIP.IsValid() {
+		return
+	}
+	srcIn, dstIn := inNetworks(fl.srcIP, nets), inNetworks(fl.dstIP, nets)
+	sub(f, "source")["locality"] = localityName(srcIn)
+	sub(f, "destination")["locality"] = localityName(dstIn)
+	dir := "external"
+	switch {
+	case srcIn && dstIn:
+		dir = "internal"
+	case srcIn:
+		dir = "outbound"
+	case dstIn:
+		dir = "inbound"
+	}
+	sub(f, "network")["direction"] = dir
+}
+
+// inNetworks reports whether ip is in one of nets.
+func inNetworks(ip netip.Addr, nets []netip.Prefix) bool {
+	ip = ip.Unmap()
+	for _, n := range nets {
+		if n.Contains(ip) {
+			return true
+		}
+	}
+	return false
+}
+
+// localityName names a locality.
+func localityName(internal bool) string {
+	if internal {
+		return "internal"
+	}
+	return "external"
 }

@@ -1,6 +1,7 @@
 package ecs
 
 import (
+	"net/netip"
 	"strconv"
 	"time"
 
@@ -32,6 +33,10 @@ type Options struct {
 	// PreserveOriginal sets event.original of flow and drop events to the
 	// sampled packet header, hex-encoded.
 	PreserveOriginal bool
+	// InternalNetworks, when set, gives flows source.locality,
+	// destination.locality and network.direction, as Filebeat's netflow
+	// input does.
+	InternalNetworks []netip.Prefix
 }
 
 // Mapper maps decoded sFlow datagrams to ECS events. It holds a sampled

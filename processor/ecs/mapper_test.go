@@ -381,3 +381,33 @@ func TestRFC3176HasNoSubAgent(t *testing.T) {
 		t.Errorf("sflow.sub_agent_id = %v in an sFlow v4 event", v)
 	}
 }
+
+// TestLocality checks source/destination.locality and network.direction
+// for each combination, and their absence without internal networks.
+func TestLocality(t *testing.T) {
+	nets := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("2001:db8::/32")}
+	cases := []struct{ src, dst, srcLoc, dstLoc, dir string }{
+		{"10.1.1.1", "10.2.2.2", "internal", "internal", "internal"},
+		{"10.1.1.1", "198.51.100.1", "internal", "external", "outbound"},
+		{"198.51.100.1", "10.1.1.1", "external", "internal", "inbound"},
+		{"198.51.100.1", "203.0.113.1", "external", "external", "external"},
+		{"2001:db8::1", "2001:db9::1", "internal", "external", "outbound"},
+	}
+	for _, c := range cases {
+		s := decoder.FlowSample{SamplingRate: 1}
+		s.Records.Has = decoder.HasSampledIPv4
+		s.Records.SampledIPv4 = decoder.SampledIP{Length: 100, Protocol: 17, SrcIP: netip.MustParseAddr(c.src), DstIP: netip.MustParseAddr(c.dst)}
+		dg := &decoder.Datagram{Version: 5, AgentAddress: netip.MustParseAddr("192.0.2.1"), FlowSamples: []decoder.FlowSample{s}}
+		f := NewMapper(Options{InternalNetworks: nets}).Map(dg, time.Unix(0, 0), nil)[0].Fields
+		sl, _ := f.GetValue("source.locality")
+		dl, _ := f.GetValue("destination.locality")
+		dir, _ := f.GetValue("network.direction")
+		if sl != c.srcLoc || dl != c.dstLoc || dir != c.dir {
+			t.Errorf("%s -> %s: %v %v %v, want %s %s %s", c.src, c.dst, sl, dl, dir, c.srcLoc, c.dstLoc, c.dir)
+		}
+		f = NewMapper(Options{}).Map(dg, time.Unix(0, 0), nil)[0].Fields
+		if v, err := f.GetValue("network.direction"); err == nil {
+			t.Errorf("network.direction = %v without internal networks", v)
+		}
+	}
+}
