@@ -34,6 +34,7 @@ func DecodeCommand() *cobra.Command {
 				return fmt.Errorf("--internal-networks: %w", err)
 			}
 			opts.InternalNetworks = nets
+			opts.InterfaceNames = ecs.NewInterfaceNames() // learned from the captures' port names
 			if len(args) == 0 {
 				args = []string{"-"}
 			}

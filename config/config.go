@@ -85,6 +85,10 @@ type Input struct {
 	// network.direction of flows. Empty: those fields are absent.
 	InternalNetworks []string `config:"internal_networks"`
 
+	// InterfaceNames names interfaces (observer.*.interface.name/alias);
+	// counter samples with port names add the names they carry.
+	InterfaceNames []InterfaceName `config:"interface_names"`
+
 	// PreserveOriginalEvent puts the sampled packet header, hex-encoded, in
 	// event.original of flow and drop events.
 	PreserveOriginalEvent bool `config:"preserve_original_event"`
@@ -96,6 +100,30 @@ type Input struct {
 	Processors      []*conf.C `config:"processors"`
 	Index           string    `config:"index"`
 	Pipeline        string    `config:"pipeline"`
+}
+
+// InterfaceName is one entry of interface_names: the name and alias of an
+// exporter's ifIndex.
+type InterfaceName struct {
+	Exporter string `config:"exporter"`
+	IfIndex  uint32 `config:"if_index"`
+	Name     string `config:"name"`
+	Alias    string `config:"alias"`
+}
+
+// Validate checks the exporter address, the ifIndex and that there is a
+// name or an alias.
+func (n *InterfaceName) Validate() error {
+	if _, err := netip.ParseAddr(n.Exporter); err != nil {
+		return fmt.Errorf("interface_names: exporter %q is not an IP address", n.Exporter)
+	}
+	if n.IfIndex == 0 {
+		return fmt.Errorf("interface_names: exporter %s: if_index must be set (1 or more)", n.Exporter)
+	}
+	if n.Name == "" && n.Alias == "" {
+		return fmt.Errorf("interface_names: exporter %s if_index %d: set name, alias or both", n.Exporter, n.IfIndex)
+	}
+	return nil
 }
 
 // DefaultInput returns the defaults of an sflow input.

@@ -75,6 +75,9 @@ func TestInvalidInputs(t *testing.T) {
 		{"zero queue", "type: sflow\nqueue_size: 0", "queue_size"},
 		{"negative workers", "type: sflow\nworkers: -1", "workers"},
 		{"bad exporter", "type: sflow\nallowed_exporters: [10.0.0.0/33]", "neither a CIDR"},
+		{"interface name without exporter", "type: sflow\ninterface_names: [{if_index: 3, name: eth3}]", "is not an IP address"},
+		{"interface name without index", "type: sflow\ninterface_names: [{exporter: 192.0.2.1, name: eth3}]", "if_index must be set"},
+		{"interface without name", "type: sflow\ninterface_names: [{exporter: 192.0.2.1, if_index: 3}]", "set name, alias or both"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -24,6 +24,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/sflowbeat/sflowbeat/config"
+	"github.com/sflowbeat/sflowbeat/processor/ecs"
 )
 
 // Factory creates sflow inputs from their configuration. It is the
@@ -72,8 +73,9 @@ type Input struct {
 	parent  *monitoring.Registry
 
 	opts  options
-	queue chan *datagram // datagrams waiting for a decoder
-	free  chan *datagram // buffers ready for the readers
+	names *ecs.InterfaceNames // shared by the decoders
+	queue chan *datagram      // datagrams waiting for a decoder
+	free  chan *datagram      // buffers ready for the readers
 
 	abandoned           atomic.Bool // the shutdown timeout passed: drop what is still queued
 	startOnce, stopOnce sync.Once
@@ -111,6 +113,7 @@ func newInput(c config.Input, p beat.PipelineConnector, log *logp.Logger, parent
 	}
 	in := &Input{
 		cfg: c, log: log, conns: conns, allowed: allowed, client: client, parent: parent, m: m, opts: opts,
+		names: interfaceNames(c),
 		bad:   newRateLog(log, 10*time.Second),
 		queue: make(chan *datagram, c.QueueSize),
 		free:  make(chan *datagram, c.QueueSize+c.Workers*2),
@@ -349,7 +352,7 @@ func (in *Input) enqueue(d *datagram) {
 // are done and the queue is empty.
 func (in *Input) work() {
 	defer in.workers.Done()
-	p := newProcessor(in.cfg, in.m, in.bad)
+	p := newProcessor(in.cfg, in.m, in.bad, in.names)
 	for d := range in.queue {
 		in.m.queueLength.Set(uint64(len(in.queue)))
 		if in.abandoned.Load() { // shutdown timed out: count what is left

@@ -38,7 +38,7 @@ func TestProcess(t *testing.T) {
 	m := newMetrics(reg, "127.0.0.1:0", 0, log)
 	defer m.close()
 	c := config.DefaultInput()
-	p := newProcessor(c, m, newRateLog(log, time.Minute))
+	p := newProcessor(c, m, newRateLog(log, time.Minute), nil)
 
 	oversized := &datagram{buf: make([]byte, 200), n: 200}
 	if evs := p.process(oversized); len(evs) != 0 || m.invalidByCause["truncated"].Get() != 1 {

@@ -1,6 +1,8 @@
 package sflow
 
 import (
+	"net/netip"
+
 	"github.com/elastic/beats/v7/libbeat/beat"
 	"github.com/google/gopacket"
 
@@ -21,19 +23,29 @@ type processor struct {
 }
 
 // newProcessor returns a processor for the input configured by c.
-func newProcessor(c config.Input, m *metrics, bad *rateLog) *processor {
+func newProcessor(c config.Input, m *metrics, bad *rateLog, names *ecs.InterfaceNames) *processor {
 	return &processor{
 		m:      m,
 		bad:    bad,
-		mapper: ecs.NewMapper(mapperOptions(c)),
+		mapper: ecs.NewMapper(mapperOptions(c, names)),
 	}
 }
 
 // mapperOptions returns the mapping options of an input (its
 // configuration was validated, so the networks parse).
-func mapperOptions(c config.Input) ecs.Options {
+func mapperOptions(c config.Input, names *ecs.InterfaceNames) ecs.Options {
 	nets, _ := config.ParseNetworks(c.InternalNetworks)
-	return ecs.Options{PreserveOriginal: c.PreserveOriginalEvent, InternalNetworks: nets}
+	return ecs.Options{PreserveOriginal: c.PreserveOriginalEvent, InternalNetworks: nets, InterfaceNames: names}
+}
+
+// interfaceNames returns the interface-name table of an input, with the
+// configured names.
+func interfaceNames(c config.Input) *ecs.InterfaceNames {
+	names := ecs.NewInterfaceNames()
+	for _, n := range c.InterfaceNames {
+		names.Set(netip.MustParseAddr(n.Exporter), n.IfIndex, n.Name, n.Alias) // validated
+	}
+	return names
 }
 
 // process decodes d and returns its events; the slice is reused by the

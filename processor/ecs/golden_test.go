@@ -28,7 +28,7 @@ func decodeCapture(t testing.TB, path string) []byte {
 		t.Fatal(err)
 	}
 	dec := decoder.NewDecoder(decoder.Options{})
-	m := NewMapper(Options{})
+	m := NewMapper(Options{InterfaceNames: NewInterfaceNames()}) // as `sflowbeat decode`
 	var dg decoder.Datagram
 	var buf bytes.Buffer
 	for _, d := range dgs {

@@ -37,6 +37,10 @@ type Options struct {
 	// destination.locality and network.direction, as Filebeat's netflow
 	// input does.
 	InternalNetworks []netip.Prefix
+	// InterfaceNames names the interfaces of flow and drop events; counter
+	// samples with port names teach it. Share one between the mappers of an
+	// input. Nil: no names.
+	InterfaceNames *InterfaceNames
 }
 
 // Mapper maps decoded sFlow datagrams to ECS events. It holds a sampled
@@ -44,12 +48,13 @@ type Options struct {
 type Mapper struct {
 	opts   Options
 	parser *header.Parser
+	names  *InterfaceNames
 	pkt    header.Packet
 }
 
 // NewMapper returns a Mapper.
 func NewMapper(opts Options) *Mapper {
-	return &Mapper{opts: opts, parser: header.NewParser()}
+	return &Mapper{opts: opts, parser: header.NewParser(), names: opts.InterfaceNames}
 }
 
 // Map appends one event per flow sample, counter sample and drop sample of
@@ -59,6 +64,7 @@ func (m *Mapper) Map(dg *decoder.Datagram, received time.Time, dst []Event) []Ev
 		dst = append(dst, Event{Timestamp: received, Fields: m.flowEvent(dg, &dg.FlowSamples[i])})
 	}
 	for i := range dg.CounterSamples {
+		m.learnPortName(dg.AgentAddress, &dg.CounterSamples[i])
 		dst = append(dst, Event{Timestamp: received, Fields: counterEvent(dg, &dg.CounterSamples[i])})
 	}
 	for i := range dg.DropSamples {
@@ -177,6 +183,7 @@ func (m *Mapper) flowEvent(dg *decoder.Datagram, s *decoder.FlowSample) mapstr.M
 	sf["sample_pool"] = s.SamplePool
 	sf["drops"] = s.Drops
 	interfaces(f, s.Input, s.Output, dg.Version)
+	m.nameInterfaces(f, dg.AgentAddress, s.Input, s.Output)
 	m.flowRecords(f, &s.Records, s.SamplingRate)
 	return f
 }
@@ -192,6 +199,7 @@ func (m *Mapper) dropEvent(dg *decoder.Datagram, s *decoder.DropSample) mapstr.M
 		sub(f, "event")["reason"] = name
 	}
 	interfaces(f, s.Input, s.Output, dg.Version)
+	m.nameInterfaces(f, dg.AgentAddress, s.Input, s.Output)
 	m.flowRecords(f, &s.Records, 1)
 	return f
 }
