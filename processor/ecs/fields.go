@@ -30,7 +30,7 @@ var FieldDocs = []FieldDoc{
 	{Name: "network.direction", Type: "keyword", Description: "inbound, outbound, internal or external, from internal_networks (absent without it)."},
 	{Name: "source.locality", Type: "keyword", Description: "internal or external: whether source.ip is in internal_networks (not ECS; as Filebeat's netflow input)."},
 	{Name: "destination.locality", Type: "keyword", Description: "internal or external: whether destination.ip is in internal_networks (not ECS; as Filebeat's netflow input)."},
-	{Name: "tags", Type: "keyword", Description: "sflow and forwarded, plus the tags of the input."},
+	{Name: "tags", Type: "keyword", Description: "sflow and forwarded (and preserve_original_event with that option), plus the tags of the input."},
 	{Name: "event.reason", Type: "keyword", Description: "Name of the drop reason of a drop event (sflow_drops.txt: acl, ttl_exceeded, ...)."},
 	{Name: "observer.ip", Type: "ip", Description: "Agent address of the datagram."},
 	{Name: "observer.ingress.interface.id", Type: "keyword", Description: "Input ifIndex of a flow or drop sample; if_index of a counter sample."},

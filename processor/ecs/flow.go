@@ -82,6 +82,7 @@ func (m *Mapper) sampledHeader(f mapstr.M, fl *flow, h *decoder.SampledHeader) {
 	sub(f, "sflow")["header"] = hdr
 	if m.opts.PreserveOriginal {
 		sub(f, "event")["original"] = hex.EncodeToString(h.Header)
+		f["tags"] = []string{"sflow", "forwarded", "preserve_original_event"} // as the integration tags it
 	}
 	p := &m.pkt
 	if !m.parser.Parse(h.Protocol, h.Header, p) {

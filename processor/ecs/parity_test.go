@@ -1,0 +1,142 @@
+package ecs
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sflowbeat/sflowbeat/input/pcapfile"
+	"github.com/sflowbeat/sflowbeat/input/sflow/decoder"
+)
+
+// enrichment are the fields the integration gets from Elasticsearch's GeoIP
+// databases or from its test configuration, not from the sFlow data.
+var enrichment = []string{"source.geo.", "destination.geo.", "event.timezone"}
+
+// goflow2Fields returns every field of the integration's expected pipeline
+// output with the values it holds, except enrichment.
+func goflow2Fields(t *testing.T) map[string]map[string]bool {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", "goflow2", "test-goflow2-sflow-sample.log-expected.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct{ Expected []map[string]any }
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]map[string]bool{}
+	for _, e := range doc.Expected {
+		flat := map[string]string{}
+		flatten("", e, flat)
+	next:
+		for k, v := range flat {
+			for _, p := range enrichment {
+				if strings.HasPrefix(k, p) {
+					continue next
+				}
+			}
+			if out[k] == nil {
+				out[k] = map[string]bool{}
+			}
+			out[k][v] = true
+		}
+	}
+	return out
+}
+
+// sflowbeatFields returns every field of the flow events of every capture,
+// mapped with preserve_original_event, with the values each holds.
+func sflowbeatFields(t *testing.T) map[string]map[string]bool {
+	t.Helper()
+	captures, _ := filepath.Glob(filepath.Join(capturesDir, "*.pcap"))
+	out := map[string]map[string]bool{}
+	m := NewMapper(Options{PreserveOriginal: true})
+	for _, c := range captures {
+		dgs, err := pcapfile.ReadAll(c, 6343)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dec := decoder.NewDecoder(decoder.Options{})
+		var dg decoder.Datagram
+		for _, d := range dgs {
+			if dec.Decode(d.Payload, &dg) != nil {
+				continue
+			}
+			for _, e := range m.Map(&dg, time.Unix(0, 0), nil) {
+				if ds, _ := e.Fields.GetValue("event.dataset"); ds != DatasetFlow {
+					continue
+				}
+				b, _ := json.Marshal(e.Fields)
+				var generic map[string]any
+				_ = json.Unmarshal(b, &generic)
+				flat := map[string]string{"@timestamp": "time"}
+				flatten("", generic, flat)
+				for k, v := range flat {
+					if out[k] == nil {
+						out[k] = map[string]bool{}
+					}
+					out[k][v] = true
+				}
+			}
+		}
+	}
+	return out
+}
+
+// vocabulary are the fields whose values are words both must spell alike.
+var vocabulary = []string{"event.kind", "event.category", "event.type", "event.action", "network.type", "network.transport", "tags"}
+
+// TestGoFlow2Parity checks that sflowbeat's flow events have every field the
+// GoFlow2 integration's pipeline produces (GeoIP enrichment aside), with the
+// same words for the enumerated fields.
+func TestGoFlow2Parity(t *testing.T) {
+	theirs, ours := goflow2Fields(t), sflowbeatFields(t)
+	var missing []string
+	for k := range theirs {
+		if ours[k] == nil {
+			missing = append(missing, k)
+		}
+	}
+	sort.Strings(missing)
+	if len(missing) > 0 {
+		t.Errorf("fields of the GoFlow2 chain that sflowbeat does not produce: %v", missing)
+	}
+	if len(theirs) < 25 {
+		t.Fatalf("only %d fields read from the integration's expected output", len(theirs))
+	}
+	for _, k := range vocabulary {
+		ourWords := words(ours[k])
+		for w := range words(theirs[k]) {
+			if !ourWords[w] {
+				t.Errorf("%s: the chain writes %q, sflowbeat never does (it writes %v)", k, w, keys(ourWords))
+			}
+		}
+	}
+}
+
+// words splits the values of a field, lists included ("[a b]"), into the
+// set of their words.
+func words(values map[string]bool) map[string]bool {
+	out := map[string]bool{}
+	for v := range values {
+		for _, w := range strings.Fields(strings.Trim(v, "[]")) {
+			out[w] = true
+		}
+	}
+	return out
+}
+
+// keys returns the keys of a set, sorted.
+func keys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
