@@ -40,7 +40,9 @@ func New(b *beat.Beat, raw *conf.C) (beat.Beater, error) {
 	if err := checkInputs(c.Inputs); err != nil {
 		return nil, err
 	}
-	return &Beater{log: b.Info.Logger.Named(Name), cfg: c, done: make(chan struct{})}, nil
+	log := b.Info.Logger.Named(Name)
+	b.OverwritePipelinesCallback = func(esConfig *conf.C) error { return loadPipelines(esConfig, log) }
+	return &Beater{log: log, cfg: c, done: make(chan struct{})}, nil
 }
 
 // checkInputs validates every input and rejects duplicate ids and hosts.

@@ -248,3 +248,38 @@ func TestKeystore(t *testing.T) {
 		t.Errorf("test config with a keystore secret: %v\n%s%s", err, out, errOut)
 	}
 }
+
+// TestSetupPipelines checks that `setup --pipelines` installs the GeoIP/AS
+// enrichment pipeline.
+func TestSetupPipelines(t *testing.T) {
+	es := esmock.Start()
+	defer es.Close()
+	dir := writeConfig(t, beatConfig(es.URL, "127.0.0.1:0"))
+	out, errOut, err := runCommand(t, "setup", "--pipelines", "-c", filepath.Join(dir, "sflowbeat.yml"), "--path.home", dir)
+	if err != nil || !strings.Contains(out, "Loaded Ingest pipelines") {
+		t.Fatalf("setup --pipelines: %v\n%s%s", err, out, errOut)
+	}
+	for _, r := range es.Requests() {
+		if r.Method == "PUT" && r.Path == "/_ingest/pipeline/sflowbeat-enrich" {
+			var body struct {
+				Processors []map[string]map[string]any `json:"processors"`
+			}
+			if err := json.Unmarshal(r.Body, &body); err != nil {
+				t.Fatal(err)
+			}
+			targets := map[string]bool{}
+			for _, p := range body.Processors {
+				if g, ok := p["geoip"]; ok {
+					targets[fmt.Sprint(g["target_field"])] = true
+				}
+			}
+			for _, want := range []string{"source.geo", "destination.geo", "source.as", "destination.as"} {
+				if !targets[want] {
+					t.Errorf("the pipeline has no geoip processor for %s: %s", want, r.Body)
+				}
+			}
+			return
+		}
+	}
+	t.Errorf("no PUT /_ingest/pipeline/sflowbeat-enrich; requests: %v", requestLines(es.Requests()))
+}

@@ -148,7 +148,7 @@ func TestPreserveOriginalEvent(t *testing.T) {
 	es := esmock.Start()
 	defer es.Close()
 	b := startBeat(t, beatConfig(es.URL, "127.0.0.1:0")+"sflowbeat.inputs.0.preserve_original_event: true\n"+
-		"sflowbeat.inputs.0.internal_networks: [private, 49.49.49.0/28]\n")
+		"sflowbeat.inputs.0.internal_networks: [private, 49.49.49.0/28]\nsflowbeat.inputs.0.pipeline: sflowbeat-enrich\n")
 	addr := b.listenAddrs(1)[0]
 	out, errOut, err := runCommand(t, "decode", "--preserve-original-event", "--internal-networks", "private,49.49.49.0/28",
 		capture("akvorado-data-qinq.pcap"))
@@ -160,7 +160,11 @@ func TestPreserveOriginalEvent(t *testing.T) {
 		t.Fatal(err)
 	}
 	sendCapture(t, addr, capture("akvorado-data-qinq.pcap"))
-	got := waitDocs(t, es, 1, 30*time.Second)[0].Source
+	doc := waitDocs(t, es, 1, 30*time.Second)[0]
+	if doc.Meta["pipeline"] != "sflowbeat-enrich" {
+		t.Errorf("document sent with pipeline %v, want sflowbeat-enrich (the input's pipeline option)", doc.Meta["pipeline"])
+	}
+	got := doc.Source
 	if ev, _ := got["event"].(map[string]any); ev["original"] == nil || ev["original"] == "" {
 		t.Errorf("no event.original in %v", got)
 	}
