@@ -95,26 +95,16 @@ func (m *Mapper) learnPortName(agent netip.Addr, s *decoder.CounterSample) {
 	}
 }
 
-// nameInterfaces sets observer.ingress/egress.interface.name and .alias of
-// a flow or drop event from the table.
-func (m *Mapper) nameInterfaces(f mapstr.M, agent netip.Addr, in, out decoder.Interface) {
+// nameInterface sets the name and alias of an interface (the
+// observer.*.interface object of an event) from the table.
+func (m *Mapper) nameInterface(iface mapstr.M, agent netip.Addr, index uint32) {
 	if m.names == nil {
 		return
 	}
-	m.nameInterface(f, "ingress", agent, in)
-	m.nameInterface(f, "egress", agent, out)
-}
-
-// nameInterface names one interface of an event.
-func (m *Mapper) nameInterface(f mapstr.M, dir string, agent netip.Addr, i decoder.Interface) {
-	if i.Format != decoder.IfFormatSingle || i.Value == 0 || i.Value == decoder.IfIndexLocal {
-		return
-	}
-	n, ok := m.names.lookup(agent, i.Value)
+	n, ok := m.names.lookup(agent, index)
 	if !ok {
 		return
 	}
-	iface := sub(sub(sub(f, "observer"), dir), "interface")
 	if n.name != "" {
 		iface["name"] = n.name
 	}

@@ -136,25 +136,28 @@ func sampleFields(s mapstr.M, typ string, seq uint32, src decoder.SourceID) {
 	}
 }
 
-// interfaces sets observer.ingress/egress.interface.id and, for the special
-// output formats, sflow.input/output.* (sFlow v5 "interface" words).
-func interfaces(f mapstr.M, in, out decoder.Interface, version uint32) {
-	setInterface(f, "ingress", "input", in, version)
-	setInterface(f, "egress", "output", out, version)
+// interfaces sets observer.ingress/egress.interface.id (and name, alias
+// from the interface-name table) and, for the special output formats,
+// sflow.input/output.* (sFlow v5 "interface" words).
+func (m *Mapper) interfaces(f mapstr.M, dg *decoder.Datagram, in, out decoder.Interface) {
+	m.setInterface(f, "ingress", "input", in, dg)
+	m.setInterface(f, "egress", "output", out, dg)
 }
 
 // setInterface maps one interface word. 0x3FFFFFFF means the agent itself
 // only in sFlow v5; in RFC 3176 it is an ordinary ifIndex.
-func setInterface(f mapstr.M, dir, name string, i decoder.Interface, version uint32) {
+func (m *Mapper) setInterface(f mapstr.M, dir, name string, i decoder.Interface, dg *decoder.Datagram) {
 	switch i.Format {
 	case decoder.IfFormatSingle:
 		switch {
 		case i.Value == 0:
 			return // unknown
-		case i.Value == decoder.IfIndexLocal && version >= 5:
+		case i.Value == decoder.IfIndexLocal && dg.Version >= 5:
 			sub(sub(f, "sflow"), name)["format"] = "local"
 		default:
-			sub(sub(sub(f, "observer"), dir), "interface")["id"] = strconv.FormatUint(uint64(i.Value), 10)
+			iface := sub(sub(sub(f, "observer"), dir), "interface")
+			iface["id"] = strconv.FormatUint(uint64(i.Value), 10)
+			m.nameInterface(iface, dg.AgentAddress, i.Value)
 		}
 	case decoder.IfFormatDiscarded:
 		sub(sub(f, "sflow"), name)["format"] = "discarded"
@@ -182,8 +185,7 @@ func (m *Mapper) flowEvent(dg *decoder.Datagram, s *decoder.FlowSample) mapstr.M
 	sf["sample_rate"] = s.SamplingRate
 	sf["sample_pool"] = s.SamplePool
 	sf["drops"] = s.Drops
-	interfaces(f, s.Input, s.Output, dg.Version)
-	m.nameInterfaces(f, dg.AgentAddress, s.Input, s.Output)
+	m.interfaces(f, dg, s.Input, s.Output)
 	m.flowRecords(f, &s.Records, s.SamplingRate)
 	return f
 }
@@ -198,8 +200,7 @@ func (m *Mapper) dropEvent(dg *decoder.Datagram, s *decoder.DropSample) mapstr.M
 	if name := dropReasonName(s.Reason); name != "" {
 		sub(f, "event")["reason"] = name
 	}
-	interfaces(f, s.Input, s.Output, dg.Version)
-	m.nameInterfaces(f, dg.AgentAddress, s.Input, s.Output)
+	m.interfaces(f, dg, s.Input, s.Output)
 	m.flowRecords(f, &s.Records, 1)
 	return f
 }
