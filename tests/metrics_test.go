@@ -1,47 +1,30 @@
 package tests
 
 import (
-	"context"
 	be "encoding/binary"
-	"encoding/json"
 	"fmt"
 	"math/rand"
 	"net"
-	"net/http"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/sflowbeat/sflowbeat/input/sflow/decoder"
+	"github.com/sflowbeat/sflowbeat/tests/beatmon"
 	"github.com/sflowbeat/sflowbeat/tests/esmock"
 )
 
-// inputMetrics fetches /inputs/ from the beat's HTTP endpoint on a unix
-// socket and returns the metrics of the input with the given id.
+// inputMetrics returns the metrics of the input with the given id.
 func inputMetrics(t *testing.T, sock, id string) map[string]any {
 	t.Helper()
-	client := http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
-		return (&net.Dialer{}).DialContext(ctx, "unix", sock)
-	}}, Timeout: 5 * time.Second}
-	resp, err := client.Get("http://unix/inputs/")
+	m, err := beatmon.Input(sock, id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	var inputs []map[string]any
-	if err := json.NewDecoder(resp.Body).Decode(&inputs); err != nil {
-		t.Fatal(err)
-	}
-	for _, in := range inputs {
-		if in["id"] == id {
-			return in
-		}
-	}
-	t.Fatalf("no input %q in /inputs/: %v", id, inputs)
-	return nil
+	return m
 }
 
-// counter reads a numeric metric, following dotted paths.
+// counter reads a numeric metric (-1 when it is missing).
 func counter(m map[string]any, name string) int {
 	v, ok := m[name].(float64)
 	if !ok {

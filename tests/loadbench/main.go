@@ -10,12 +10,9 @@
 package main
 
 import (
-	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -26,6 +23,7 @@ import (
 
 	"github.com/sflowbeat/sflowbeat/input/pcapfile"
 	"github.com/sflowbeat/sflowbeat/input/sflow/decoder"
+	"github.com/sflowbeat/sflowbeat/tests/beatmon"
 	"github.com/sflowbeat/sflowbeat/tests/esmock"
 )
 
@@ -250,26 +248,11 @@ func peakRSS(pid int) int64 {
 	return 0
 }
 
-// inputMetrics reads the load input's counters from /inputs/.
+// inputMetrics reads the load input's counters from /inputs/ (nil while
+// the endpoint does not answer).
 func inputMetrics(sock string) map[string]any {
-	c := http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
-		return (&net.Dialer{}).DialContext(ctx, "unix", sock)
-	}}}
-	resp, err := c.Get("http://unix/inputs/")
-	if err != nil {
-		return nil
-	}
-	defer resp.Body.Close()
-	var inputs []map[string]any
-	if json.NewDecoder(resp.Body).Decode(&inputs) != nil {
-		return nil
-	}
-	for _, in := range inputs {
-		if in["id"] == "load" {
-			return in
-		}
-	}
-	return nil
+	m, _ := beatmon.Input(sock, "load")
+	return m
 }
 
 // print writes the report.
