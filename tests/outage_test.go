@@ -2,48 +2,28 @@ package tests
 
 import (
 	"fmt"
-	"net"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/sflowbeat/sflowbeat/input/pcapfile"
-	"github.com/sflowbeat/sflowbeat/input/sflow/decoder"
 	"github.com/sflowbeat/sflowbeat/tests/esmock"
+	"github.com/sflowbeat/sflowbeat/tests/replay"
 )
 
-// replay sends the datagrams of a capture round-robin at about rate samples
-// per second for d and returns the samples sent.
-func replay(t *testing.T, addr, path string, rate int, d time.Duration) int {
+// replayCapture sends the sFlow datagrams of a capture to addr at about rate
+// samples per second for d and returns the samples sent.
+func replayCapture(t *testing.T, addr, path string, rate int, d time.Duration) int {
 	t.Helper()
-	dgs, err := pcapfile.ReadAll(path, 6343)
+	dgs, err := replay.Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	dec := decoder.NewDecoder(decoder.Options{})
-	var dg decoder.Datagram
-	samples := make([]int, len(dgs))
-	for i, x := range dgs {
-		if dec.Decode(x.Payload, &dg) == nil {
-			samples[i] = len(dg.FlowSamples) + len(dg.CounterSamples) + len(dg.DropSamples)
-		}
-	}
-	conn, err := net.Dial("udp", addr)
+	sent, _, err := replay.Send(addr, dgs, rate, d)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close()
-	start, sent, i := time.Now(), 0, 0
-	for tick := time.NewTicker(5 * time.Millisecond); time.Since(start) < d; <-tick.C {
-		for due := int(time.Since(start).Seconds() * float64(rate)); sent < due; i++ {
-			if _, err := conn.Write(dgs[i%len(dgs)].Payload); err != nil {
-				t.Fatal(err)
-			}
-			sent += samples[i%len(dgs)]
-		}
-	}
-	return sent
+	return int(sent)
 }
 
 // waitCount waits until the counting sink has n documents.
@@ -69,7 +49,7 @@ func TestOutageMemoryQueue(t *testing.T) {
 	b := startBeat(t, beatConfig(es.URL, "127.0.0.1:0")+fmt.Sprintf("http.enabled: true\nhttp.host: unix://%s\n", sock)+
 		"sflowbeat.inputs.0.queue_size: 256\n")
 	addr := b.listenAddrs(1)[0]
-	sent := replay(t, addr, capture("overflowd-sflow.pcap"), 5000, 5*time.Second)
+	sent := replayCapture(t, addr, capture("overflowd-sflow.pcap"), 5000, 5*time.Second)
 	m := inputMetrics(t, sock, "sflow-0")
 	if counter(m, "datagrams_dropped_total") == 0 {
 		t.Errorf("%d samples sent into a full pipeline and nothing counted as dropped: %v", sent, m)
@@ -103,7 +83,7 @@ func TestOutageDiskQueue(t *testing.T) {
 	}
 	b := startBeat(t, cfg+fmt.Sprintf("http.enabled: true\nhttp.host: unix://%s\n", sock))
 	addr := b.listenAddrs(1)[0]
-	sent := replay(t, addr, capture("overflowd-sflow.pcap"), 2000, 60*time.Second)
+	sent := replayCapture(t, addr, capture("overflowd-sflow.pcap"), 2000, 60*time.Second)
 	if es.Count() != 0 {
 		t.Fatalf("%d documents accepted during the outage", es.Count())
 	}
@@ -130,7 +110,7 @@ func TestShutdownDuringOutage(t *testing.T) {
 	es.SetReject(true)
 	b := startBeat(t, beatConfig(es.URL, "127.0.0.1:0")+"sflowbeat.shutdown_timeout: 2s\n")
 	addr := b.listenAddrs(1)[0]
-	replay(t, addr, capture("overflowd-sflow.pcap"), 20000, 2*time.Second) // far more than the queues hold
+	replayCapture(t, addr, capture("overflowd-sflow.pcap"), 20000, 2*time.Second) // far more than the queues hold
 	start := time.Now()
 	b.stop(30 * time.Second)
 	if d := time.Since(start); d > 15*time.Second {

@@ -21,10 +21,9 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/sflowbeat/sflowbeat/input/pcapfile"
-	"github.com/sflowbeat/sflowbeat/input/sflow/decoder"
 	"github.com/sflowbeat/sflowbeat/tests/beatmon"
 	"github.com/sflowbeat/sflowbeat/tests/esmock"
+	"github.com/sflowbeat/sflowbeat/tests/replay"
 )
 
 // options are the command-line flags.
@@ -54,36 +53,6 @@ func main() {
 	r.print(o)
 }
 
-// datagram is one replayed datagram and the number of samples it holds.
-type datagram struct {
-	payload []byte
-	samples int
-}
-
-// load reads the capture and counts the samples of each datagram.
-func load(path string) ([]datagram, error) {
-	dgs, err := pcapfile.ReadAll(path, 6343)
-	if err != nil {
-		return nil, err
-	}
-	dec := decoder.NewDecoder(decoder.Options{})
-	var dg decoder.Datagram
-	var out []datagram
-	for _, d := range dgs {
-		if dec.Decode(d.Payload, &dg) != nil {
-			continue
-		}
-		n := len(dg.FlowSamples) + len(dg.CounterSamples) + len(dg.DropSamples)
-		if n > 0 {
-			out = append(out, datagram{payload: d.Payload, samples: n})
-		}
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("%s has no sFlow samples", path)
-	}
-	return out, nil
-}
-
 // result is what one run measured.
 type result struct {
 	sent, delivered        int64
@@ -96,7 +65,7 @@ type result struct {
 
 // run starts the sink and sflowbeat, sends, and measures.
 func run(o options) (*result, error) {
-	dgs, err := load(o.pcap)
+	dgs, err := replay.Load(o.pcap)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +85,7 @@ func run(o options) (*result, error) {
 
 	cpu0 := cpuTime(cmd.Process.Pid)
 	start := time.Now()
-	sent, nDgs, err := generate(addr, dgs, o.rate, o.duration)
+	sent, nDgs, err := replay.Send(addr, dgs, o.rate, o.duration)
 	if err != nil {
 		return nil, err
 	}
@@ -178,32 +147,6 @@ func freeUDPPort() (int, error) {
 	}
 	defer c.Close()
 	return c.LocalAddr().(*net.UDPAddr).Port, nil
-}
-
-// generate sends the datagrams round-robin at rate samples per second for
-// d, in 1 ms ticks; it returns the samples and datagrams sent.
-func generate(addr string, dgs []datagram, rate int, d time.Duration) (int64, int64, error) {
-	conn, err := net.Dial("udp", addr)
-	if err != nil {
-		return 0, 0, err
-	}
-	defer conn.Close()
-	start := time.Now()
-	var sent, n int64
-	i := 0
-	for tick := time.NewTicker(time.Millisecond); time.Since(start) < d; <-tick.C {
-		due := int64(time.Since(start).Seconds() * float64(rate))
-		for sent < due {
-			dg := dgs[i%len(dgs)]
-			if _, err := conn.Write(dg.payload); err != nil {
-				return sent, n, err
-			}
-			sent += int64(dg.samples)
-			n++
-			i++
-		}
-	}
-	return sent, n, nil
 }
 
 // waitSettled waits until the sink has every sent event, or its count has
