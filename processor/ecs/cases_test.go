@@ -38,10 +38,10 @@ func flatten(prefix string, v any, out map[string]string) {
 }
 
 // captureEvents maps a capture and returns its events, flattened.
-func captureEvents(t *testing.T, name string) []map[string]string {
+func captureEvents(t *testing.T, name string, opts Options) []map[string]string {
 	t.Helper()
 	var evs []map[string]string
-	for _, line := range strings.Split(strings.TrimSpace(string(decodeCapture(t, filepath.Join(capturesDir, name)))), "\n") {
+	for _, line := range strings.Split(strings.TrimSpace(string(decodeCapture(t, filepath.Join(capturesDir, name), opts))), "\n") {
 		if line == "" {
 			continue // a capture without events
 		}
@@ -105,7 +105,7 @@ func TestTrickyCases(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			evs := captureEvents(t, c.capture)
+			evs := captureEvents(t, c.capture, Options{})
 			if c.event >= len(evs) {
 				t.Fatalf("%s has %d events, want event %d", c.capture, len(evs), c.event)
 			}

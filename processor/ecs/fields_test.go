@@ -87,7 +87,7 @@ func TestFieldsDeclared(t *testing.T) {
 	captures, _ := filepath.Glob(filepath.Join(capturesDir, "*.pcap"))
 	missing := map[string]string{}
 	for _, c := range captures {
-		for _, ev := range captureEvents(t, filepath.Base(c)) {
+		for _, ev := range captureEvents(t, filepath.Base(c), Options{}) {
 			for path := range ev {
 				if !d.has(path) {
 					missing[path] = filepath.Base(c)

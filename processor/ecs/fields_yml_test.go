@@ -170,7 +170,7 @@ func TestFieldsDocumented(t *testing.T) {
 	missing := map[string]string{}
 	captures, _ := filepath.Glob(filepath.Join(capturesDir, "*.pcap"))
 	for _, c := range captures {
-		for _, ev := range captureEvents(t, filepath.Base(c)) {
+		for _, ev := range captureEvents(t, filepath.Base(c), Options{}) {
 			for path := range ev {
 				if !documented(path) {
 					missing[path] = filepath.Base(c)

@@ -19,16 +19,18 @@ var update = flag.Bool("update", false, "rewrite the golden files and _meta/fiel
 // capturesDir holds the real sFlow captures shared by the tests.
 const capturesDir = "../../testdata/pcaps"
 
-// decodeCapture decodes and maps every sFlow datagram of a capture, stamping
-// events with the capture time, and returns them as JSON lines.
-func decodeCapture(t testing.TB, path string) []byte {
+// decodeCapture decodes and maps every sFlow datagram of a capture with
+// opts, stamping events with the capture time, and returns them as JSON
+// lines. Interface names are learned as `sflowbeat decode` learns them.
+func decodeCapture(t testing.TB, path string, opts Options) []byte {
 	t.Helper()
 	dgs, err := pcapfile.ReadAll(path, 6343)
 	if err != nil {
 		t.Fatal(err)
 	}
 	dec := decoder.NewDecoder(decoder.Options{})
-	m := NewMapper(Options{InterfaceNames: NewInterfaceNames()}) // as `sflowbeat decode`
+	opts.InterfaceNames = NewInterfaceNames()
+	m := NewMapper(opts)
 	var dg decoder.Datagram
 	var buf bytes.Buffer
 	for _, d := range dgs {
@@ -54,7 +56,7 @@ func TestGolden(t *testing.T) {
 	for _, c := range captures {
 		name := filepath.Base(c)
 		t.Run(name, func(t *testing.T) {
-			got := decodeCapture(t, c)
+			got := decodeCapture(t, c, Options{})
 			golden := filepath.Join("testdata", "golden", strings.TrimSuffix(name, ".pcap")+".ndjson")
 			if *update {
 				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {

@@ -7,10 +7,6 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/sflowbeat/sflowbeat/input/pcapfile"
-	"github.com/sflowbeat/sflowbeat/input/sflow/decoder"
 )
 
 // enrichment are the fields the integration gets from Elasticsearch's GeoIP
@@ -55,33 +51,16 @@ func sflowbeatFields(t *testing.T) map[string]map[string]bool {
 	t.Helper()
 	captures, _ := filepath.Glob(filepath.Join(capturesDir, "*.pcap"))
 	out := map[string]map[string]bool{}
-	m := NewMapper(Options{PreserveOriginal: true})
 	for _, c := range captures {
-		dgs, err := pcapfile.ReadAll(c, 6343)
-		if err != nil {
-			t.Fatal(err)
-		}
-		dec := decoder.NewDecoder(decoder.Options{})
-		var dg decoder.Datagram
-		for _, d := range dgs {
-			if dec.Decode(d.Payload, &dg) != nil {
+		for _, ev := range captureEvents(t, filepath.Base(c), Options{PreserveOriginal: true}) {
+			if ev["event.dataset"] != DatasetFlow {
 				continue
 			}
-			for _, e := range m.Map(&dg, time.Unix(0, 0), nil) {
-				if ds, _ := e.Fields.GetValue("event.dataset"); ds != DatasetFlow {
-					continue
+			for k, v := range ev {
+				if out[k] == nil {
+					out[k] = map[string]bool{}
 				}
-				b, _ := json.Marshal(e.Fields)
-				var generic map[string]any
-				_ = json.Unmarshal(b, &generic)
-				flat := map[string]string{"@timestamp": "time"}
-				flatten("", generic, flat)
-				for k, v := range flat {
-					if out[k] == nil {
-						out[k] = map[string]bool{}
-					}
-					out[k][v] = true
-				}
+				out[k][v] = true
 			}
 		}
 	}
