@@ -1,0 +1,416 @@
+package tests
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	conf "github.com/elastic/elastic-agent-libs/config"
+	"gopkg.in/yaml.v3"
+
+	"github.com/sflowbeat/sflowbeat/config"
+	"github.com/sflowbeat/sflowbeat/processor/ecs"
+)
+
+// fleetPackage is the Fleet integration package, relative to tests/.
+const fleetPackage = "../packages/sflow"
+
+// TestFleetPackage checks packages/sflow: it passes package-spec v3
+// validation and broken copies of it do not, its fields are those the beat
+// declares, and its stream template renders a valid sflow input
+// configuration.
+func TestFleetPackage(t *testing.T) {
+	tool := buildFleetpkg(t)
+	t.Run("Valid", func(t *testing.T) { testPackageValid(t, tool) })
+	t.Run("Broken", func(t *testing.T) { testPackageBroken(t, tool) })
+	t.Run("FieldsGenerated", func(t *testing.T) { testFieldsGenerated(t, tool) })
+	t.Run("FieldsDeclared", testFieldsDeclared)
+	t.Run("StreamTemplate", testStreamTemplate)
+}
+
+// buildFleetpkg builds tests/fleetpkg (a module of its own, with the
+// package-spec validator) into the test's directory.
+func buildFleetpkg(t *testing.T) string {
+	t.Helper()
+	tool := filepath.Join(t.TempDir(), "fleetpkg")
+	pkgRun(t, nil, "go", "-C", "fleetpkg", "build", "-o", tool, ".")
+	return tool
+}
+
+// absPath returns the absolute path of rel, relative to tests/.
+func absPath(t *testing.T, rel string) string {
+	t.Helper()
+	p, err := filepath.Abs(rel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// testPackageValid validates the package as it is.
+func testPackageValid(t *testing.T, tool string) {
+	out, errOut, err := pkgTry(nil, tool, "validate", absPath(t, fleetPackage))
+	if err != nil {
+		t.Fatalf("package-spec validation failed: %v\n%s%s", err, out, errOut)
+	}
+	t.Log(strings.TrimSpace(out))
+}
+
+// testPackageBroken validates copies of the package, each broken in one
+// way, and expects the validator to say what is wrong.
+func testPackageBroken(t *testing.T, tool string) {
+	cases := []struct {
+		name, file, old, new, want string
+	}{
+		{"manifest without owner", "manifest.yml", "owner:\n  github: sflowbeat/sflowbeat\n  type: community\n", "", "owner is required"},
+		{"var of unknown type", "data_stream/flow/manifest.yml", "type: integer", "type: number", "type must be one of"},
+		{"timestamp of wrong type", "data_stream/counters/fields/base-fields.yml", "type: date", "type: keyword", `"@timestamp"`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := copyPackage(t)
+			editFile(t, filepath.Join(dir, c.file), c.old, c.new)
+			out, errOut, err := pkgTry(nil, tool, "validate", dir)
+			if err == nil {
+				t.Fatalf("validation passed, want a failure:\n%s", out)
+			}
+			if !strings.Contains(out+errOut, c.want) {
+				t.Errorf("validation output lacks %q:\n%s%s", c.want, out, errOut)
+			}
+		})
+	}
+}
+
+// copyPackage copies the package into a new directory named sflow (the
+// validator checks the directory name against the package name).
+func copyPackage(t *testing.T) string {
+	t.Helper()
+	dst := filepath.Join(t.TempDir(), "sflow")
+	if err := os.CopyFS(dst, os.DirFS(fleetPackage)); err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+// editFile replaces the first old in path with new; old must be there.
+func editFile(t *testing.T, path, old, new string) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), old) {
+		t.Fatalf("%s has no %q to replace", path, old)
+	}
+	if err := os.WriteFile(path, []byte(strings.Replace(string(data), old, new, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// testFieldsGenerated checks that the fields files are what gen-fields
+// makes of the beat's field definitions and golden events.
+func testFieldsGenerated(t *testing.T, tool string) {
+	out, errOut, err := pkgTry(nil, tool, "gen-fields", "-check", "-root", absPath(t, ".."))
+	if err != nil {
+		t.Fatalf("gen-fields -check: %v\n%s%s", err, out, errOut)
+	}
+}
+
+// testFieldsDeclared checks, independently of the generator, that every
+// field of ecs.FieldDocs is defined with its type by the data stream its
+// events go to: sflow.counters.* by counters, the others by flow.
+func testFieldsDeclared(t *testing.T) {
+	streams := map[string]map[string]string{
+		"flow":     packageFields(t, "flow"),
+		"counters": packageFields(t, "counters"),
+	}
+	for _, d := range ecs.FieldDocs {
+		if d.Type == "group" {
+			continue
+		}
+		ds := "flow"
+		if strings.HasPrefix(d.Name, "sflow.counters.") {
+			ds = "counters"
+		}
+		got, ok := streams[ds][d.Name]
+		if !ok {
+			t.Errorf("%s (%s) is not defined by data stream %s", d.Name, d.Type, ds)
+			continue
+		}
+		if got != d.Type && !(got == "constant_keyword" && d.Type == "keyword") {
+			t.Errorf("%s is %q in data stream %s, %q in FieldDocs", d.Name, got, ds, d.Type)
+		}
+	}
+}
+
+// packageFields returns the type of each field the data stream ds
+// defines, by name.
+func packageFields(t *testing.T, ds string) map[string]string {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(fleetPackage, "data_stream", ds, "fields", "*.yml"))
+	if len(files) == 0 {
+		t.Fatalf("data stream %s has no fields files", ds)
+	}
+	out := map[string]string{}
+	for _, f := range files {
+		var list []struct{ Name, Type string }
+		readYAML(t, f, &list)
+		for _, fd := range list {
+			out[fd.Name] = fd.Type
+		}
+	}
+	return out
+}
+
+// readYAML decodes the YAML file path into v.
+func readYAML(t *testing.T, path string, v any) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := yaml.Unmarshal(data, v); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+}
+
+// testStreamTemplate renders the flow stream's template with the defaults
+// of its variables, and with every optional one set, and checks that the
+// result is an sflow input configuration that sflowbeat accepts.
+func testStreamTemplate(t *testing.T) {
+	vars := streamVars(t)
+	tmpl, err := os.ReadFile(filepath.Join(fleetPackage, "data_stream", "flow", "agent", "stream", "stream.yml.hbs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkVarsUsed(t, string(tmpl), vars)
+	all := map[string]any{
+		"allowed_exporters": []any{"192.0.2.0/24", "2001:db8::1"},
+		"workers":           2,
+		"processors":        "- add_fields:\n    target: labels\n    fields:\n      site: lab\n",
+	}
+	t.Run("Defaults", func(t *testing.T) {
+		in := renderInput(t, string(tmpl), defaults(vars, nil))
+		want := config.DefaultInput()
+		if in.Host != config.DefaultHost || in.MaxMessageSize != want.MaxMessageSize || in.ReadBuffer != want.ReadBuffer {
+			t.Errorf("defaults render host %q, max_message_size %d, read_buffer %d; the beat's are %q, %d, %d",
+				in.Host, in.MaxMessageSize, in.ReadBuffer, config.DefaultHost, want.MaxMessageSize, want.ReadBuffer)
+		}
+		// The beat tags every event sflow and forwarded; a default here
+		// would repeat them.
+		if !slices.Equal(in.InternalNetworks, []string{"private"}) || len(in.Tags) != 0 {
+			t.Errorf("internal_networks %v, tags %v; want [private], []", in.InternalNetworks, in.Tags)
+		}
+	})
+	t.Run("AllSet", func(t *testing.T) {
+		in := renderInput(t, string(tmpl), defaults(vars, all))
+		if len(in.AllowedExporters) != 2 || in.Workers != 2 || len(in.Processors) != 1 {
+			t.Errorf("allowed_exporters %v, workers %d, %d processors; want 2 exporters, 2 workers, 1 processor",
+				in.AllowedExporters, in.Workers, len(in.Processors))
+		}
+	})
+}
+
+// streamVar is a variable of the flow stream.
+type streamVar struct {
+	Name    string
+	Type    string
+	Default any
+}
+
+// streamVars returns the variables of the flow data stream's only stream.
+func streamVars(t *testing.T) []streamVar {
+	t.Helper()
+	var m struct {
+		Streams []struct {
+			Input string
+			Vars  []streamVar
+		}
+	}
+	readYAML(t, filepath.Join(fleetPackage, "data_stream", "flow", "manifest.yml"), &m)
+	if len(m.Streams) != 1 || m.Streams[0].Input != config.InputType {
+		t.Fatalf("data stream flow has streams %+v, want one of input %q", m.Streams, config.InputType)
+	}
+	return m.Streams[0].Vars
+}
+
+// defaults returns the value of each variable: set's, else its default.
+func defaults(vars []streamVar, set map[string]any) map[string]any {
+	out := map[string]any{}
+	for _, v := range vars {
+		out[v.Name] = v.Default
+		if s, ok := set[v.Name]; ok {
+			out[v.Name] = s
+		}
+	}
+	return out
+}
+
+// checkVarsUsed checks that the template uses every variable.
+func checkVarsUsed(t *testing.T, tmpl string, vars []streamVar) {
+	t.Helper()
+	for _, v := range vars {
+		re := regexp.MustCompile(`\{\{(#if |#each )?` + regexp.QuoteMeta(v.Name) + `\b`)
+		if !re.MatchString(tmpl) {
+			t.Errorf("variable %s is not used by stream.yml.hbs", v.Name)
+		}
+	}
+}
+
+// renderInput renders the template with vars and parses the result as
+// sflowbeat does an input of the policy: every top-level key must be an
+// option of config.Input, and the configuration must validate.
+func renderInput(t *testing.T, tmpl string, vars map[string]any) config.Input {
+	t.Helper()
+	text := renderTemplate(t, tmpl, vars)
+	var top map[string]any
+	if err := yaml.Unmarshal([]byte(text), &top); err != nil {
+		t.Fatalf("rendered stream is not YAML: %v\n%s", err, text)
+	}
+	keys := inputKeys()
+	for k := range top {
+		if !keys[k] {
+			t.Errorf("rendered key %q is not an sflow input option (%s)", k, strings.Join(sortedSet(keys), ", "))
+		}
+	}
+	cfg, err := conf.NewConfigWithYAML([]byte(text), "stream.yml.hbs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := config.ParseInput(cfg)
+	if err != nil {
+		t.Fatalf("sflowbeat rejects the rendered stream: %v\n%s", err, text)
+	}
+	return in
+}
+
+// inputKeys returns the option names of config.Input.
+func inputKeys() map[string]bool {
+	keys := map[string]bool{}
+	typ := reflect.TypeFor[config.Input]()
+	for i := range typ.NumField() {
+		if name, _, _ := strings.Cut(typ.Field(i).Tag.Get("config"), ","); name != "" {
+			keys[name] = true
+		}
+	}
+	return keys
+}
+
+// sortedSet returns the keys of set in order.
+func sortedSet(set map[string]bool) []string {
+	out := make([]string, 0, len(set))
+	for k := range set {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// hbsBlock matches the line of a block helper of the template.
+var hbsBlock = regexp.MustCompile(`^\{\{(#if (\w+)|#each (\w+) as \|(\w+)\||/if|/each)\}\}$`)
+
+// hbsVar matches a variable reference.
+var hbsVar = regexp.MustCompile(`\{\{(\w+)\}\}`)
+
+// renderTemplate renders the Handlebars subset stream templates use, one
+// block helper a line: {{#if v}}, {{#each v as |x|}}, {{v}}.
+func renderTemplate(t *testing.T, tmpl string, vars map[string]any) string {
+	t.Helper()
+	lines := strings.Split(strings.TrimSuffix(tmpl, "\n"), "\n")
+	var b strings.Builder
+	if err := renderLines(&b, lines, vars); err != nil {
+		t.Fatalf("stream.yml.hbs: %v", err)
+	}
+	return b.String()
+}
+
+// renderLines renders lines with vars into b.
+func renderLines(b *strings.Builder, lines []string, vars map[string]any) error {
+	for i := 0; i < len(lines); i++ {
+		m := hbsBlock.FindStringSubmatch(strings.TrimSpace(lines[i]))
+		if m == nil {
+			b.WriteString(hbsVar.ReplaceAllStringFunc(lines[i], func(ref string) string {
+				return fmt.Sprint(vars[hbsVar.FindStringSubmatch(ref)[1]])
+			}) + "\n")
+			continue
+		}
+		end, err := blockEnd(lines, i)
+		if err != nil {
+			return err
+		}
+		if err := renderBlock(b, m, lines[i+1:end], vars); err != nil {
+			return err
+		}
+		i = end
+	}
+	return nil
+}
+
+// renderBlock renders the body of the block helper m.
+func renderBlock(b *strings.Builder, m []string, body []string, vars map[string]any) error {
+	switch {
+	case m[2] != "": // #if
+		if truthy(vars[m[2]]) {
+			return renderLines(b, body, vars)
+		}
+	case m[3] != "": // #each
+		list, _ := vars[m[3]].([]any)
+		for _, item := range list {
+			inner := map[string]any{m[4]: item}
+			for k, v := range vars {
+				if k != m[4] {
+					inner[k] = v
+				}
+			}
+			if err := renderLines(b, body, inner); err != nil {
+				return err
+			}
+		}
+	default:
+		return fmt.Errorf("unexpected %s", m[0])
+	}
+	return nil
+}
+
+// blockEnd returns the index of the line that closes the block opened at
+// lines[start].
+func blockEnd(lines []string, start int) (int, error) {
+	depth := 0
+	for i := start; i < len(lines); i++ {
+		m := hbsBlock.FindStringSubmatch(strings.TrimSpace(lines[i]))
+		switch {
+		case m == nil:
+		case strings.HasPrefix(m[1], "#"):
+			depth++
+		default:
+			depth--
+		}
+		if depth == 0 {
+			return i, nil
+		}
+	}
+	return 0, fmt.Errorf("line %d: block not closed", start+1)
+}
+
+// truthy is Handlebars' truth: not false, nil, "", 0 or an empty list.
+func truthy(v any) bool {
+	switch v := v.(type) {
+	case nil:
+		return false
+	case bool:
+		return v
+	case string:
+		return v != ""
+	case int:
+		return v != 0
+	case []any:
+		return len(v) > 0
+	}
+	return true
+}
