@@ -1,6 +1,10 @@
 // Command sflowbeat receives sFlow datagrams over UDP, maps their samples to
 // Elastic Common Schema events and publishes them with libbeat.
 //
+// With -E management.enabled=true it runs as an Elastic Agent component:
+// it reads the connection to Agent from stdin and takes its inputs and
+// output from the policy.
+//
 // Besides libbeat's standard commands (run, setup, test, export, keystore,
 // version) it has `decode`, which prints the events of sFlow captures.
 package main
@@ -11,6 +15,9 @@ import (
 	libcmd "github.com/elastic/beats/v7/libbeat/cmd"
 	"github.com/elastic/beats/v7/libbeat/cmd/instance"
 	"github.com/elastic/beats/v7/libbeat/publisher/processing"
+	// The Elastic Agent manager (V2 control protocol) is Elastic License
+	// 2.0 code: see NOTICE.txt.
+	"github.com/elastic/beats/v7/x-pack/libbeat/management"
 
 	"github.com/sflowbeat/sflowbeat/beater"
 )
@@ -21,12 +28,16 @@ import (
 // events from plain Go types that the encoder handles directly.
 func settings() instance.Settings {
 	return instance.Settings{
-		Name:       beater.Name,
-		Processing: processing.MakeDefaultSupport(false, nil, processing.WithHost, processing.WithAgentMeta()),
+		Name:          beater.Name,
+		HasDashboards: true,
+		Processing:    processing.MakeDefaultSupport(false, nil, processing.WithHost, processing.WithAgentMeta()),
 	}
 }
 
 func main() {
+	// Under Elastic Agent (-E management.enabled=true), the sflow input
+	// units of the policy become sflow inputs through AgentConfig.
+	management.ConfigTransform.SetTransform(beater.AgentConfig)
 	root := libcmd.GenRootCmdWithSettings(beater.New, settings())
 	root.AddCommand(beater.DecodeCommand())
 	if err := root.Execute(); err != nil {

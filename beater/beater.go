@@ -11,6 +11,8 @@ import (
 
 	"github.com/elastic/beats/v7/libbeat/beat"
 	"github.com/elastic/beats/v7/libbeat/cfgfile"
+	"github.com/elastic/beats/v7/libbeat/management"
+	"github.com/elastic/beats/v7/libbeat/management/status"
 	"github.com/elastic/beats/v7/libbeat/monitoring/inputmon"
 	conf "github.com/elastic/elastic-agent-libs/config"
 	"github.com/elastic/elastic-agent-libs/logp"
@@ -39,6 +41,9 @@ func New(b *beat.Beat, raw *conf.C) (beat.Beater, error) {
 	}
 	if err := checkInputs(c.Inputs); err != nil {
 		return nil, err
+	}
+	if len(c.Inputs) == 0 && !b.Manager.Enabled() {
+		return nil, config.ErrNoInputs
 	}
 	log := b.Info.Logger.Named(Name)
 	b.OverwritePipelinesCallback = func(esConfig *conf.C) error { return loadPipelines(esConfig, log) }
@@ -70,6 +75,9 @@ func (bt *Beater) Run(b *beat.Beat) error {
 		}
 	}
 	factory := sflow.NewFactory(bt.log, b.Monitoring.InputsRegistry(), bt.cfg.ShutdownTimeout)
+	if b.Manager.Enabled() {
+		return bt.runManaged(b, factory)
+	}
 	runners, err := createAll(factory, b.Publisher, bt.cfg.Inputs)
 	if err != nil {
 		return err
@@ -80,6 +88,23 @@ func (bt *Beater) Run(b *beat.Beat) error {
 	bt.log.Infow("sflowbeat is running", "inputs", len(runners))
 	<-bt.done
 	stopAll(runners)
+	return nil
+}
+
+// runManaged runs the inputs that Elastic Agent sends: they are created,
+// changed and stopped by libbeat's reload registry as the policy changes,
+// and report their state to Agent. It blocks until Stop is called.
+func (bt *Beater) runManaged(b *beat.Beat, factory cfgfile.RunnerFactory) error {
+	inputs := cfgfile.NewRunnerList(management.DebugK, factory, b.Publisher, bt.log)
+	b.Registry.MustRegisterInput(inputs)
+	if err := b.Manager.Start(); err != nil {
+		return fmt.Errorf("cannot connect to Elastic Agent: %w", err)
+	}
+	b.Manager.UpdateStatus(status.Running, "Running")
+	bt.log.Info("sflowbeat is running under Elastic Agent")
+	<-bt.done
+	inputs.Stop()
+	b.Manager.Stop()
 	return nil
 }
 

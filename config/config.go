@@ -10,6 +10,7 @@ import (
 	"net/netip"
 	"runtime"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/elastic/beats/v7/libbeat/common/cfgtype"
@@ -48,13 +49,9 @@ func DefaultConfig() Config {
 	return Config{ShutdownTimeout: DefaultShutdownTimeout}
 }
 
-// Validate checks that at least one input is configured.
-func (c *Config) Validate() error {
-	if len(c.Inputs) == 0 {
-		return errors.New("no inputs configured: add at least one entry to sflowbeat.inputs (type: sflow)")
-	}
-	return nil
-}
+// ErrNoInputs is returned for a standalone configuration without inputs
+// (under Elastic Agent, inputs come from the policy).
+var ErrNoInputs = errors.New("no inputs configured: add at least one entry to sflowbeat.inputs (type: sflow)")
 
 // Input is the configuration of one sflow input: one UDP listen address.
 type Input struct {
@@ -100,6 +97,60 @@ type Input struct {
 	Processors      []*conf.C `config:"processors"`
 	Index           string    `config:"index"`
 	Pipeline        string    `config:"pipeline"`
+
+	// DataStream, when its namespace is set, routes events to data
+	// streams as Elastic Agent does: flow and drop events to
+	// <type>-<dataset>-<namespace> (logs-sflow.flow-<namespace>), counter
+	// events to metrics-sflow.counters-<namespace>, with data_stream.* set.
+	// An input whose dataset is sflow.counters does not listen: it is the
+	// stream of the Fleet package's counters data stream, filled by the
+	// flow stream's input.
+	DataStream DataStream `config:"data_stream"`
+
+	// StatusPeriod is how often the input re-evaluates the health it
+	// reports to Elastic Agent: DEGRADED while datagrams were dropped,
+	// denied or invalid during the last period.
+	StatusPeriod time.Duration `config:"status_period" validate:"min=0"`
+}
+
+// Data stream names of sflowbeat's events under Elastic Agent.
+const (
+	FlowDataset     = "sflow.flow"     // flow and drop events (type logs)
+	CountersDataset = "sflow.counters" // counter events (type metrics)
+)
+
+// DataStream is the data_stream section of an input, as Elastic Agent
+// sends it for the stream of the sflow.flow data stream.
+type DataStream struct {
+	Type      string `config:"type"`      // of flow and drop events; default logs
+	Dataset   string `config:"dataset"`   // of flow and drop events; default sflow.flow
+	Namespace string `config:"namespace"` // empty: no data stream routing
+}
+
+// Enabled reports whether events are routed to data streams.
+func (d DataStream) Enabled() bool { return d.Namespace != "" }
+
+// FlowIndex is the data stream of flow and drop events.
+func (d DataStream) FlowIndex() string { return d.Type + "-" + d.Dataset + "-" + d.Namespace }
+
+// CountersIndex is the data stream of counter events.
+func (d DataStream) CountersIndex() string { return "metrics-" + CountersDataset + "-" + d.Namespace }
+
+// Validate applies Elasticsearch's data stream naming rules to the parts
+// (lowercase, no '-' in dataset or namespace, no characters ES rejects).
+func (d *DataStream) Validate() error {
+	if !d.Enabled() {
+		return nil
+	}
+	for _, part := range []struct{ name, v string }{{"type", d.Type}, {"dataset", d.Dataset}, {"namespace", d.Namespace}} {
+		if part.v == "" || strings.ToLower(part.v) != part.v || strings.ContainsAny(part.v, "-\\/*?\"<>| ,#:") {
+			return fmt.Errorf("data_stream.%s %q: must be non-empty lowercase without '-' or any of \\/*?\"<>| ,#:", part.name, part.v)
+		}
+	}
+	if len(d.FlowIndex()) > 255 || len(d.CountersIndex()) > 255 {
+		return fmt.Errorf("data_stream: %q is longer than the 255 bytes Elasticsearch allows", d.FlowIndex())
+	}
+	return nil
 }
 
 // InterfaceName is one entry of interface_names: the name and alias of an
@@ -134,8 +185,13 @@ func DefaultInput() Input {
 		MaxMessageSize: DefaultMaxMessageSize,
 		ReadBuffer:     DefaultReadBuffer,
 		QueueSize:      DefaultQueueSize,
+		DataStream:     DataStream{Type: "logs", Dataset: FlowDataset},
+		StatusPeriod:   DefaultStatusPeriod,
 	}
 }
+
+// DefaultStatusPeriod is the default status_period.
+const DefaultStatusPeriod = 10 * time.Second
 
 // Validate checks the input type and the listen address.
 func (c *Input) Validate() error {
@@ -157,6 +213,9 @@ func (c *Input) Validate() error {
 	}
 	if _, err := ParseNetworks(c.InternalNetworks); err != nil {
 		return fmt.Errorf("internal_networks: %w", err)
+	}
+	if c.Index != "" && c.DataStream.Enabled() {
+		return errors.New("set either index or data_stream.namespace, not both: both name where events go")
 	}
 	return nil
 }

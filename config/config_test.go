@@ -92,15 +92,38 @@ func TestInvalidInputs(t *testing.T) {
 	}
 }
 
-func TestConfigNeedsInputs(t *testing.T) {
-	c, err := conf.NewConfigWithYAML([]byte("inputs: []"), "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cfg Config
-	err = c.Unpack(&cfg)
-	if err == nil || !strings.Contains(err.Error(), "no inputs configured") {
-		t.Errorf("want a 'no inputs configured' error, got %v", err)
+func TestDataStream(t *testing.T) {
+	for _, tc := range []struct {
+		yaml, flow, counters, err string
+	}{
+		{yaml: "{}"},
+		{yaml: "data_stream.namespace: prod", flow: "logs-sflow.flow-prod", counters: "metrics-sflow.counters-prod"},
+		{yaml: "data_stream: {namespace: ns1, dataset: sflow.flow, type: logs}", flow: "logs-sflow.flow-ns1", counters: "metrics-sflow.counters-ns1"},
+		{yaml: "data_stream.namespace: Prod", err: "lowercase"},
+		{yaml: "data_stream.namespace: a-b", err: "data_stream.namespace"},
+		{yaml: "data_stream: {namespace: x, dataset: 'my data'}", err: "data_stream.dataset"},
+	} {
+		c, err := conf.NewConfigWithYAML([]byte(tc.yaml), "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		in, err := ParseInput(c)
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("%s: want an error with %q, got %v", tc.yaml, tc.err, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: %v", tc.yaml, err)
+			continue
+		}
+		if in.DataStream.Enabled() != (tc.flow != "") {
+			t.Errorf("%s: Enabled() = %v", tc.yaml, in.DataStream.Enabled())
+		}
+		if tc.flow != "" && (in.DataStream.FlowIndex() != tc.flow || in.DataStream.CountersIndex() != tc.counters) {
+			t.Errorf("%s: indices %s, %s; want %s, %s", tc.yaml, in.DataStream.FlowIndex(), in.DataStream.CountersIndex(), tc.flow, tc.counters)
+		}
 	}
 }
 

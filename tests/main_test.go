@@ -81,6 +81,13 @@ func writeConfig(t *testing.T, cfg string) string {
 // startBeat runs `sflowbeat -e -c sflowbeat.yml` in a directory holding cfg.
 func startBeat(t *testing.T, cfg string, args ...string) *beat {
 	t.Helper()
+	return startBeatStdin(t, cfg, nil, args...)
+}
+
+// startBeatStdin is startBeat with stdin (Elastic Agent's connection
+// information for a managed beat).
+func startBeatStdin(t *testing.T, cfg string, stdin []byte, args ...string) *beat {
+	t.Helper()
 	dir := writeConfig(t, cfg)
 	all := append([]string{"-e", "-c", filepath.Join(dir, "sflowbeat.yml"),
 		"--path.home", dir, "--path.data", filepath.Join(dir, "data"), "--path.logs", filepath.Join(dir, "logs")}, args...)
@@ -90,6 +97,9 @@ func startBeat(t *testing.T, cfg string, args ...string) *beat {
 		t.Fatal(err)
 	}
 	cmd.Stdout = io.Discard
+	if stdin != nil {
+		cmd.Stdin = bytes.NewReader(stdin)
+	}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -182,6 +192,20 @@ func (b *beat) listenAddrs(n int) []string {
 	}
 	b.t.Fatalf("the beat did not start %d inputs within 60s", n)
 	return nil
+}
+
+// waitExit waits for the beat to exit by itself, cleanly.
+func (b *beat) waitExit(timeout time.Duration) {
+	b.t.Helper()
+	select {
+	case err := <-b.exited:
+		b.exited <- err // for the cleanup
+		if err != nil {
+			b.t.Fatalf("sflowbeat exited with %v", err)
+		}
+	case <-time.After(timeout):
+		b.t.Fatalf("sflowbeat did not exit within %s", timeout)
+	}
 }
 
 // stop sends SIGTERM and waits for a clean exit.

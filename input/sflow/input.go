@@ -50,11 +50,16 @@ func (f *Factory) CheckConfig(cfg *conf.C) error {
 }
 
 // Create binds the input's socket and connects it to the pipeline; the input
-// starts reading when Start is called.
+// starts reading when Start is called. The stream of Fleet's counters data
+// stream (data_stream.dataset sflow.counters) gets a runner that does not
+// listen: see countersStream.
 func (f *Factory) Create(p beat.PipelineConnector, cfg *conf.C) (cfgfile.Runner, error) {
 	c, err := config.ParseInput(cfg)
 	if err != nil {
 		return nil, err
+	}
+	if isCountersStream(c) {
+		return &countersStream{cfg: c}, nil
 	}
 	return newInput(c, p, f.log, f.registry, f.opts)
 }
@@ -72,10 +77,11 @@ type Input struct {
 	m       *metrics
 	parent  *monitoring.Registry
 
-	opts  options
-	names *ecs.InterfaceNames // shared by the decoders
-	queue chan *datagram      // datagrams waiting for a decoder
-	free  chan *datagram      // buffers ready for the readers
+	opts   options
+	health *health             // set under Elastic Agent, before Start
+	names  *ecs.InterfaceNames // shared by the decoders
+	queue  chan *datagram      // datagrams waiting for a decoder
+	free   chan *datagram      // buffers ready for the readers
 
 	abandoned           atomic.Bool // the shutdown timeout passed: drop what is still queued
 	startOnce, stopOnce sync.Once
@@ -257,6 +263,9 @@ func (in *Input) Start() {
 			in.readers.Wait()
 			close(in.queue)
 		}()
+		if in.health != nil {
+			in.health.start()
+		}
 	})
 }
 
@@ -266,11 +275,17 @@ func (in *Input) Start() {
 func (in *Input) Stop() {
 	in.stopOnce.Do(func() {
 		in.Start() // a created but never started input still has to release everything
+		if in.health != nil {
+			in.health.stopping()
+		}
 		closeAll(in.conns)
 		in.drain()
 		in.m.close()
 		inputmon.CancelMetricsRegistry(in.cfg.ID, config.InputType, in.parent, in.log)
 		in.log.Infow("stopped")
+		if in.health != nil {
+			in.health.stopped()
+		}
 	})
 }
 

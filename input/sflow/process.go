@@ -4,6 +4,8 @@ import (
 	"net/netip"
 
 	"github.com/elastic/beats/v7/libbeat/beat"
+	"github.com/elastic/beats/v7/libbeat/beat/events"
+	"github.com/elastic/elastic-agent-libs/mapstr"
 	"github.com/google/gopacket"
 
 	"github.com/sflowbeat/sflowbeat/config"
@@ -18,6 +20,7 @@ type processor struct {
 	bad    *rateLog
 	layer  decoder.Layer // the sFlow gopacket DecodingLayer; holds the decoded datagram
 	mapper *ecs.Mapper
+	route  router // data stream of each event; zero: libbeat's index
 	evs    []ecs.Event
 	out    []beat.Event
 }
@@ -28,6 +31,7 @@ func newProcessor(c config.Input, m *metrics, bad *rateLog, names *ecs.Interface
 		m:      m,
 		bad:    bad,
 		mapper: ecs.NewMapper(mapperOptions(c, names)),
+		route:  newRouter(c.DataStream),
 	}
 }
 
@@ -73,7 +77,46 @@ func (p *processor) process(d *datagram) []beat.Event {
 	p.evs = p.mapper.Map(dg, d.at, p.evs[:0])
 	p.out = p.out[:0]
 	for _, e := range p.evs {
-		p.out = append(p.out, beat.Event{Timestamp: e.Timestamp, Fields: e.Fields})
+		p.out = append(p.out, p.route.event(e))
 	}
 	return p.out
+}
+
+// router sends events to data streams as Elastic Agent expects (see
+// config.DataStream): flow and drop events to the flow data stream,
+// counter events to the counters data stream, with data_stream.* set.
+type router struct {
+	flow, counters dataStream
+}
+
+// dataStream is one data stream: its name and data_stream.* values.
+type dataStream struct {
+	index, typ, dataset, namespace string
+}
+
+// newRouter returns the router of an input's data_stream settings; it
+// routes nothing when they are off.
+func newRouter(d config.DataStream) router {
+	if !d.Enabled() {
+		return router{}
+	}
+	return router{
+		flow:     dataStream{index: d.FlowIndex(), typ: d.Type, dataset: d.Dataset, namespace: d.Namespace},
+		counters: dataStream{index: d.CountersIndex(), typ: "metrics", dataset: config.CountersDataset, namespace: d.Namespace},
+	}
+}
+
+// event returns the beat event of e, in its data stream when routing is on.
+func (r router) event(e ecs.Event) beat.Event {
+	ev := beat.Event{Timestamp: e.Timestamp, Fields: e.Fields}
+	ds := r.flow
+	if e.Dataset == ecs.DatasetCounters {
+		ds = r.counters
+	}
+	if ds.index == "" {
+		return ev
+	}
+	ev.Meta = mapstr.M{events.FieldMetaIndex: ds.index}
+	ev.Fields["data_stream"] = mapstr.M{"type": ds.typ, "dataset": ds.dataset, "namespace": ds.namespace}
+	return ev
 }

@@ -26,6 +26,7 @@ const (
 type Event struct {
 	Timestamp time.Time
 	Fields    mapstr.M
+	Dataset   string // event.dataset: DatasetFlow, DatasetCounters or DatasetDrops
 }
 
 // Options configures a Mapper. It is empty for now.
@@ -61,14 +62,14 @@ func NewMapper(opts Options) *Mapper {
 // dg to dst, all stamped with received.
 func (m *Mapper) Map(dg *decoder.Datagram, received time.Time, dst []Event) []Event {
 	for i := range dg.FlowSamples {
-		dst = append(dst, Event{Timestamp: received, Fields: m.flowEvent(dg, &dg.FlowSamples[i])})
+		dst = append(dst, Event{Timestamp: received, Fields: m.flowEvent(dg, &dg.FlowSamples[i]), Dataset: DatasetFlow})
 	}
 	for i := range dg.CounterSamples {
 		m.learnPortName(dg.AgentAddress, &dg.CounterSamples[i])
-		dst = append(dst, Event{Timestamp: received, Fields: counterEvent(dg, &dg.CounterSamples[i])})
+		dst = append(dst, Event{Timestamp: received, Fields: counterEvent(dg, &dg.CounterSamples[i]), Dataset: DatasetCounters})
 	}
 	for i := range dg.DropSamples {
-		dst = append(dst, Event{Timestamp: received, Fields: m.dropEvent(dg, &dg.DropSamples[i])})
+		dst = append(dst, Event{Timestamp: received, Fields: m.dropEvent(dg, &dg.DropSamples[i]), Dataset: DatasetDrops})
 	}
 	return dst
 }

@@ -1,0 +1,110 @@
+package beater
+
+import (
+	"fmt"
+
+	"github.com/elastic/beats/v7/libbeat/common/reload"
+	"github.com/elastic/elastic-agent-client/v7/pkg/client"
+	"github.com/elastic/elastic-agent-client/v7/pkg/proto"
+	conf "github.com/elastic/elastic-agent-libs/config"
+
+	"github.com/sflowbeat/sflowbeat/config"
+)
+
+// Defaults of the data stream of an Agent stream that does not name one.
+const (
+	agentDefaultType      = "logs"
+	agentDefaultNamespace = "default"
+)
+
+// AgentConfig turns the input unit of an Elastic Agent policy into sflow
+// input configurations, one per stream; it is sflowbeat's
+// management.ConfigTransform. Each stream keeps its own settings (host,
+// allowed_exporters, tags, processors, pipeline, ...) and gets:
+//   - type sflow and, unless it has one, the stream's id as input id;
+//   - data_stream.{type,dataset,namespace} from the policy, so that the
+//     input routes flow and drop events to <type>-<dataset>-<namespace>
+//     and counter events to metrics-sflow.counters-<namespace> (a stream
+//     with an explicit index keeps that index instead);
+//   - the processors Agent adds to every Beat input: @metadata.input_id and
+//     stream_id, elastic_agent.* and agent.id, then the policy's global
+//     processors, then the stream's own.
+func AgentConfig(unit *proto.UnitExpectedConfig, agent *client.AgentInfo) ([]*reload.ConfigWithMeta, error) {
+	streams := unit.GetStreams()
+	if len(streams) == 0 {
+		return nil, fmt.Errorf("sflow input unit %q has no streams: add the sFlow integration's flow stream", unit.GetId())
+	}
+	out := make([]*reload.ConfigWithMeta, 0, len(streams))
+	for i, stream := range streams {
+		src := agentStream(unit, stream, agent)
+		c, err := conf.NewConfigFrom(src)
+		if err != nil {
+			return nil, fmt.Errorf("sflow input unit %q, stream %d: %w", unit.GetId(), i, err)
+		}
+		out = append(out, &reload.ConfigWithMeta{Config: c})
+	}
+	return out, nil
+}
+
+// agentStream returns the input configuration of one stream.
+func agentStream(unit *proto.UnitExpectedConfig, stream *proto.Stream, agent *client.AgentInfo) map[string]any {
+	src := stream.GetSource().AsMap()
+	src["type"] = config.InputType
+	if _, ok := src["id"]; !ok && stream.GetId() != "" {
+		src["id"] = stream.GetId()
+	}
+	if _, ok := src["index"]; ok {
+		delete(src, "data_stream")
+	} else {
+		src["data_stream"] = agentDataStream(unit, stream)
+	}
+	src["processors"] = agentProcessors(unit, stream, agent, src["processors"])
+	return src
+}
+
+// agentDataStream resolves the data stream of a stream as libbeat does for
+// other inputs: the unit's values override the stream's unless they are
+// the defaults.
+func agentDataStream(unit *proto.UnitExpectedConfig, stream *proto.Stream) map[string]any {
+	pick := func(def, streamV, unitV string) string {
+		v := def
+		if streamV != "" {
+			v = streamV
+		}
+		if unitV != "" && unitV != def {
+			v = unitV
+		}
+		return v
+	}
+	u, s := unit.GetDataStream(), stream.GetDataStream()
+	return map[string]any{
+		"type":      pick(agentDefaultType, s.GetType(), u.GetType()),
+		"dataset":   pick(config.FlowDataset, s.GetDataset(), u.GetDataset()),
+		"namespace": pick(agentDefaultNamespace, s.GetNamespace(), u.GetNamespace()),
+	}
+}
+
+// agentProcessors returns the processors of a stream: Agent's metadata,
+// the unit's global processors, then the stream's own (own).
+func agentProcessors(unit *proto.UnitExpectedConfig, stream *proto.Stream, agent *client.AgentInfo, own any) []any {
+	procs := []any{
+		addFields("@metadata", map[string]any{"input_id": unit.GetId(), "stream_id": stream.GetId()}),
+	}
+	if agent != nil {
+		procs = append(procs,
+			addFields("elastic_agent", map[string]any{"id": agent.ID, "snapshot": agent.Snapshot, "version": agent.Version}),
+			addFields("agent", map[string]any{"id": agent.ID}))
+	}
+	if global, ok := unit.GetSource().AsMap()["processors"].([]any); ok {
+		procs = append(procs, global...)
+	}
+	if list, ok := own.([]any); ok {
+		procs = append(procs, list...)
+	}
+	return procs
+}
+
+// addFields is an add_fields processor configuration.
+func addFields(target string, fields map[string]any) map[string]any {
+	return map[string]any{"add_fields": map[string]any{"target": target, "fields": fields}}
+}

@@ -1,0 +1,282 @@
+package tests
+
+import (
+	"fmt"
+	"net"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/elastic/elastic-agent-client/v7/pkg/proto"
+
+	"github.com/sflowbeat/sflowbeat/tests/esmock"
+)
+
+// managedArgs are the command arguments that sflowbeat.spec.yml gives
+// Elastic Agent (with debug logs for the tests).
+var managedArgs = []string{
+	"-E", "setup.ilm.enabled=false", "-E", "setup.template.enabled=false",
+	"-E", "management.enabled=true", "-E", "management.restart_on_output_change=true",
+	"-E", "logging.level=debug",
+}
+
+// Unit and stream ids as Agent names them.
+const (
+	inputUnitID    = "sflow-default-sflow-1" // <input type>-<output name>-<policy input id>
+	outputUnitID   = "default"
+	flowStreamID   = "sflow-sflow.flow-1"
+	countersStream = "sflow-sflow.counters-1"
+	managedNS      = "testns"
+)
+
+// inputUnit is the expected sflow input unit as Fleet builds it from the
+// package: the sflow.flow stream listening on port, and the sflow.counters
+// stream, which renders to no settings and must not listen.
+func inputUnit(t *testing.T, rev uint64, port int, state proto.State) *proto.UnitExpected {
+	t.Helper()
+	streamSrc := map[string]any{
+		"id":            flowStreamID,
+		"data_stream":   map[string]any{"dataset": "sflow.flow", "type": "logs"},
+		"host":          fmt.Sprintf("127.0.0.1:%d", port),
+		"status_period": "1s",
+		"tags":          []any{"sflow", "forwarded", "agent-test"},
+		"processors": []any{map[string]any{"add_fields": map[string]any{
+			"target": "labels", "fields": map[string]any{"policy": "p1"}}}},
+	}
+	return &proto.UnitExpected{
+		Id: inputUnitID, Type: proto.UnitType_INPUT, State: state, ConfigStateIdx: rev,
+		LogLevel: proto.UnitLogLevel_DEBUG,
+		Config: &proto.UnitExpectedConfig{
+			Id: "sflow-1", Type: "sflow", Name: "sflow-1", Revision: rev,
+			DataStream: &proto.DataStream{Namespace: managedNS},
+			Meta:       &proto.Meta{Package: &proto.Package{Name: "sflow", Version: "0.1.0"}},
+			Source:     mustStruct(t, map[string]any{"id": "sflow-1", "type": "sflow", "revision": rev}),
+			Streams: []*proto.Stream{{
+				Id:         countersStream,
+				DataStream: &proto.DataStream{Dataset: "sflow.counters", Type: "metrics"},
+				Source: mustStruct(t, map[string]any{"id": countersStream,
+					"data_stream": map[string]any{"dataset": "sflow.counters", "type": "metrics"}}),
+			}, {
+				Id:         flowStreamID,
+				DataStream: &proto.DataStream{Dataset: "sflow.flow", Type: "logs"},
+				Source:     mustStruct(t, streamSrc),
+			}},
+		},
+	}
+}
+
+// outputUnit is the expected Elasticsearch output unit.
+func outputUnit(t *testing.T, rev uint64, esURL string) *proto.UnitExpected {
+	t.Helper()
+	return &proto.UnitExpected{
+		Id: outputUnitID, Type: proto.UnitType_OUTPUT, State: proto.State_HEALTHY, ConfigStateIdx: rev,
+		LogLevel: proto.UnitLogLevel_DEBUG,
+		Config: &proto.UnitExpectedConfig{
+			Id: "default", Type: "elasticsearch", Name: "default", Revision: rev,
+			Source: mustStruct(t, map[string]any{"type": "elasticsearch", "hosts": []any{esURL}}),
+		},
+	}
+}
+
+// TestManagedByAgent drives sflowbeat as Elastic Agent does, through the
+// control protocol with mutual TLS and the connection info on stdin:
+// documents go to the data streams, units report their real state, policy
+// changes (output, port) apply without a restart, a port in use fails the
+// unit, and stopping the unit then SIGTERM publishes everything.
+func TestManagedByAgent(t *testing.T) {
+	es1, es2 := esmock.Start(), esmock.Start()
+	defer es1.Close()
+	defer es2.Close()
+	agent := startAgentStub(t)
+	b := startBeatStdin(t, "", agent.connInfo(t), managedArgs...)
+	capFile := capture("cistern-sflow-dumps.pcap") // flows, counters and a drop event
+	perCapture := len(decodeEvents(t, capFile))
+
+	port1 := freeUDPPort(t)
+	agent.setExpected(inputUnit(t, 1, port1, proto.State_HEALTHY), outputUnit(t, 1, es1.URL))
+	agent.waitUnit(outputUnitID, proto.State_HEALTHY, 60*time.Second)
+	agent.waitUnit(inputUnitID, proto.State_HEALTHY, 60*time.Second)
+	checkStreams(t, agent, port1)
+	sendCapture(t, udpAddr(port1), capFile)
+	checkDataStreams(t, waitDocs(t, es1, perCapture, 60*time.Second))
+
+	t.Run("degraded while datagrams are rejected", func(t *testing.T) {
+		sendRaw(t, udpAddr(port1), garbageDatagrams()[0].data)
+		msg := agent.waitUnit(inputUnitID, proto.State_DEGRADED, 10*time.Second)
+		if !strings.Contains(msg, "invalid datagrams") {
+			t.Errorf("DEGRADED message %q does not say what went wrong", msg)
+		}
+		agent.waitUnit(inputUnitID, proto.State_HEALTHY, 10*time.Second)
+	})
+
+	parent := t
+	t.Run("output change restarts the beat", func(t *testing.T) {
+		// libbeat 9.3 cannot replace a running output in place; with
+		// restart_on_output_change (sflowbeat.spec.yml) it exits cleanly
+		// and Agent starts it again with the new output.
+		before := len(es1.Docs())
+		sendCapture(t, udpAddr(port1), capFile)
+		agent.setExpected(inputUnit(t, 2, port1, proto.State_HEALTHY), outputUnit(t, 2, es2.URL))
+		b.waitExit(60 * time.Second)
+		agent.waitDisconnected(10 * time.Second)
+		if got := len(es1.Docs()); got != before+perCapture {
+			t.Errorf("the old output has %d documents after the restart, want %d: events were lost", got, before+perCapture)
+		}
+		b = startBeatStdin(parent, "", agent.connInfo(t), managedArgs...) // outlives this subtest
+		waitListening(t, agent, port1)
+		sendCapture(t, udpAddr(port1), capFile)
+		waitDocs(t, es2, perCapture, 30*time.Second)
+	})
+
+	port2 := freeUDPPort(t)
+	t.Run("port change", func(t *testing.T) {
+		before := len(es2.Docs())
+		agent.setExpected(inputUnit(t, 3, port2, proto.State_HEALTHY), outputUnit(t, 2, es2.URL))
+		waitListening(t, agent, port2)
+		waitPortFree(t, port1)
+		sendCapture(t, udpAddr(port2), capFile)
+		waitDocs(t, es2, before+perCapture, 30*time.Second)
+		t.Run("failed when the port is taken", func(t *testing.T) {
+			taken, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer taken.Close()
+			agent.setExpected(inputUnit(t, 4, taken.LocalAddr().(*net.UDPAddr).Port, proto.State_HEALTHY), outputUnit(t, 2, es2.URL))
+			msg := agent.waitUnit(inputUnitID, proto.State_FAILED, 30*time.Second)
+			if !strings.Contains(msg, "address already in use") {
+				t.Errorf("FAILED message %q does not name the cause", msg)
+			}
+		})
+		agent.setExpected(inputUnit(t, 5, port2, proto.State_HEALTHY), outputUnit(t, 2, es2.URL))
+		agent.waitUnit(inputUnitID, proto.State_HEALTHY, 30*time.Second)
+		waitListening(t, agent, port2)
+	})
+
+	t.Run("stop then SIGTERM publishes everything", func(t *testing.T) {
+		before := len(es2.Docs())
+		port := port2
+		sendCapture(t, udpAddr(port), capFile)
+		agent.setExpected(inputUnit(t, 5, port, proto.State_STOPPED), outputUnit(t, 2, es2.URL))
+		agent.waitUnit(inputUnitID, proto.State_STOPPED, 30*time.Second)
+		waitDocs(t, es2, before+perCapture, 30*time.Second)
+		b.stop(30 * time.Second)
+		if got := len(es2.Docs()); got != before+perCapture {
+			t.Errorf("%d documents after stop, want %d", got, before+perCapture)
+		}
+	})
+}
+
+// checkStreams checks the stream states the input unit reports: the flow
+// stream receives on port, the counters stream listens nowhere.
+func checkStreams(t *testing.T, agent *agentStub, port int) {
+	t.Helper()
+	st, msg := agent.streamState(inputUnitID, flowStreamID)
+	if st != "HEALTHY" || !strings.Contains(msg, fmt.Sprintf("receiving sFlow on 127.0.0.1:%d", port)) {
+		t.Errorf("flow stream: %s %q, want HEALTHY 'receiving sFlow on 127.0.0.1:%d'", st, msg, port)
+	}
+	st, msg = agent.streamState(inputUnitID, countersStream)
+	if st != "HEALTHY" || !strings.Contains(msg, "received by the sflow.flow stream") {
+		t.Errorf("counters stream: %s %q, want HEALTHY, received by the flow stream", st, msg)
+	}
+}
+
+// checkDataStreams checks that flow and drop events went to the flow data
+// stream and counter events to the counters data stream, with
+// data_stream.*, the stream's tags and processors, and Agent's metadata.
+func checkDataStreams(t *testing.T, docs []esmock.Doc) {
+	t.Helper()
+	kinds := map[string]int{}
+	for _, d := range docs {
+		dataset := lookup(d.Source, "event.dataset")
+		kinds[fmt.Sprint(dataset)]++
+		wantType, wantDataset := "logs", "sflow.flow"
+		if dataset == "sflow.counters" {
+			wantType, wantDataset = "metrics", "sflow.counters"
+		}
+		wantIndex := wantType + "-" + wantDataset + "-" + managedNS
+		if d.Index != wantIndex {
+			t.Errorf("%v event written to %q, want %q", dataset, d.Index, wantIndex)
+		}
+		for field, want := range map[string]any{
+			"data_stream.type": wantType, "data_stream.dataset": wantDataset, "data_stream.namespace": managedNS,
+			"elastic_agent.id": "test-agent-id", "labels.policy": "p1",
+		} {
+			if got := lookup(d.Source, field); got != want {
+				t.Errorf("%v event: %s = %v, want %v", dataset, field, got, want)
+			}
+		}
+		if tags, _ := d.Source["tags"].([]any); !slices.Contains(tags, any("agent-test")) {
+			t.Errorf("%v event: tags %v lack the stream's tag agent-test", dataset, tags)
+		}
+	}
+	for _, k := range []string{"sflow.flow", "sflow.counters", "sflow.drops"} {
+		if kinds[k] == 0 {
+			t.Errorf("no %s events among %v: the capture should give every kind", k, kinds)
+		}
+	}
+}
+
+// lookup returns the value at a dotted path of a document.
+func lookup(doc map[string]any, path string) any {
+	var cur any = doc
+	for _, p := range strings.Split(path, ".") {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return nil
+		}
+		cur = m[p]
+	}
+	return cur
+}
+
+// waitListening waits until the flow stream reports that it receives on
+// port: a policy change applies asynchronously.
+func waitListening(t *testing.T, agent *agentStub, port int) {
+	t.Helper()
+	agent.waitStream(inputUnitID, flowStreamID, "HEALTHY", fmt.Sprintf("receiving sFlow on 127.0.0.1:%d", port), 60*time.Second)
+}
+
+// freeUDPPort returns a loopback UDP port that is free now.
+func freeUDPPort(t *testing.T) int {
+	t.Helper()
+	c, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	return c.LocalAddr().(*net.UDPAddr).Port
+}
+
+// waitPortFree waits until port can be bound, that is until the beat has
+// released it.
+func waitPortFree(t *testing.T, port int) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		c, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: port})
+		if err == nil {
+			c.Close()
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("port %d is still bound 30s after the policy moved the input away", port)
+}
+
+// udpAddr is the loopback address of port.
+func udpAddr(port int) string { return fmt.Sprintf("127.0.0.1:%d", port) }
+
+// sendRaw sends one datagram to addr.
+func sendRaw(t *testing.T, addr string, data []byte) {
+	t.Helper()
+	c, err := net.Dial("udp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.Write(data); err != nil {
+		t.Fatal(err)
+	}
+}
