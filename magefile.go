@@ -207,6 +207,14 @@ func goBuildStatic(arch, out, pkg, ldflags string) error {
 	return cmd.Run()
 }
 
+// FleetPackage validates the Fleet integration package (packages/sflow)
+// and writes build/distributions/sflow-VERSION.zip, the archive Kibana's
+// "Upload integration" takes.
+func FleetPackage() error {
+	return run("go", "-C", filepath.Join("tests", "fleetpkg"), "run", ".", "zip",
+		"-out", absPath(filepath.Join("build", "distributions")), absPath(filepath.Join("packages", "sflow")))
+}
+
 // pkgtool runs tests/pkgtool, a module of its own (nfpm stays out of go.mod).
 func pkgtool(args ...string) error {
 	return run("go", append([]string{"-C", filepath.Join("tests", "pkgtool"), "run", "."}, args...)...)

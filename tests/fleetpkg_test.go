@@ -1,7 +1,9 @@
 package tests
 
 import (
+	"archive/zip"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -32,6 +34,41 @@ func TestFleetPackage(t *testing.T) {
 	t.Run("FieldsGenerated", func(t *testing.T) { testFieldsGenerated(t, tool) })
 	t.Run("FieldsDeclared", testFieldsDeclared)
 	t.Run("StreamTemplate", testStreamTemplate)
+	t.Run("Zip", func(t *testing.T) { testPackageZip(t, tool) })
+}
+
+// testPackageZip builds the archive users upload to Kibana and checks that
+// it holds every file of the package under sflow-VERSION/ (the tool also
+// validates the archive).
+func testPackageZip(t *testing.T, tool string) {
+	out := t.TempDir()
+	if o, errOut, err := pkgTry(nil, tool, "zip", "-out", out, absPath(t, fleetPackage)); err != nil {
+		t.Fatalf("fleetpkg zip: %v\n%s%s", err, o, errOut)
+	}
+	var m struct{ Version string }
+	readYAML(t, filepath.Join(fleetPackage, "manifest.yml"), &m)
+	zr, err := zip.OpenReader(filepath.Join(out, "sflow-"+m.Version+".zip"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	inZip := map[string]bool{}
+	for _, f := range zr.File {
+		inZip[f.Name] = true
+	}
+	err = filepath.WalkDir(fleetPackage, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(fleetPackage, p)
+		if name := "sflow-" + m.Version + "/" + filepath.ToSlash(rel); !inZip[name] {
+			t.Errorf("%s is not in the archive", name)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 // buildFleetpkg builds tests/fleetpkg (a module of its own, with the

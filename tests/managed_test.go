@@ -1,24 +1,96 @@
 package tests
 
 import (
+	"bytes"
 	"fmt"
 	"net"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/elastic/elastic-agent-client/v7/pkg/proto"
+	"gopkg.in/yaml.v3"
 
 	"github.com/sflowbeat/sflowbeat/tests/esmock"
 )
 
+// componentSpec is the part of Elastic Agent's component spec (version 2)
+// that sflowbeat.spec.yml fills; the field rules are those of Agent's
+// pkg/component (InputSpec.Validate).
+type componentSpec struct {
+	Version int `yaml:"version"`
+	Inputs  []struct {
+		Name        string   `yaml:"name"`
+		Description string   `yaml:"description"`
+		Platforms   []string `yaml:"platforms"`
+		Outputs     []string `yaml:"outputs"`
+		Command     *struct {
+			Args []string `yaml:"args"`
+		} `yaml:"command"`
+	} `yaml:"inputs"`
+}
+
+// readSpec reads sflowbeat.spec.yml.
+func readSpec(t *testing.T) componentSpec {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "sflowbeat.spec.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var spec componentSpec
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(false)
+	if err := dec.Decode(&spec); err != nil {
+		t.Fatalf("sflowbeat.spec.yml: %v", err)
+	}
+	return spec
+}
+
 // managedArgs are the command arguments that sflowbeat.spec.yml gives
-// Elastic Agent (with debug logs for the tests).
-var managedArgs = []string{
-	"-E", "setup.ilm.enabled=false", "-E", "setup.template.enabled=false",
-	"-E", "management.enabled=true", "-E", "management.restart_on_output_change=true",
-	"-E", "logging.level=debug",
+// Elastic Agent for the sflow input, with debug logs for the tests.
+func managedArgs(t *testing.T) []string {
+	t.Helper()
+	spec := readSpec(t)
+	if len(spec.Inputs) == 0 || spec.Inputs[0].Command == nil {
+		t.Fatal("sflowbeat.spec.yml has no input with a command")
+	}
+	return append(slices.Clone(spec.Inputs[0].Command.Args), "-E", "logging.level=debug")
+}
+
+// TestComponentSpec checks sflowbeat.spec.yml against the rules Elastic
+// Agent applies when it loads a component spec.
+func TestComponentSpec(t *testing.T) {
+	spec := readSpec(t)
+	if spec.Version != 2 {
+		t.Errorf("version %d, want 2", spec.Version)
+	}
+	known := []string{"container/amd64", "container/arm64", "darwin/amd64", "darwin/arm64", "linux/amd64", "linux/arm64", "windows/amd64", "windows/arm64"}
+	if len(spec.Inputs) != 1 || spec.Inputs[0].Name != "sflow" {
+		t.Fatalf("inputs %+v, want the one input sflow", spec.Inputs)
+	}
+	in := spec.Inputs[0]
+	if in.Description == "" || in.Command == nil || len(in.Outputs) == 0 || len(in.Platforms) == 0 {
+		t.Errorf("input sflow needs a description, a command, outputs and platforms: %+v", in)
+	}
+	seen := map[string]bool{}
+	for _, p := range in.Platforms {
+		if !slices.Contains(known, p) || seen[p] {
+			t.Errorf("platform %q is unknown to Agent or listed twice", p)
+		}
+		seen[p] = true
+	}
+	if !slices.Contains(in.Outputs, "elasticsearch") {
+		t.Errorf("outputs %v lack elasticsearch", in.Outputs)
+	}
+	args := strings.Join(in.Command.Args, " ")
+	for _, want := range []string{"management.enabled=true", "management.restart_on_output_change=true"} {
+		if !strings.Contains(args, want) {
+			t.Errorf("command args %q lack %s", args, want)
+		}
+	}
 }
 
 // Unit and stream ids as Agent names them.
@@ -89,7 +161,7 @@ func TestManagedByAgent(t *testing.T) {
 	defer es1.Close()
 	defer es2.Close()
 	agent := startAgentStub(t)
-	b := startBeatStdin(t, "", agent.connInfo(t), managedArgs...)
+	b := startBeatStdin(t, "", agent.connInfo(t), managedArgs(t)...)
 	capFile := capture("cistern-sflow-dumps.pcap") // flows, counters and a drop event
 	perCapture := len(decodeEvents(t, capFile))
 
@@ -123,7 +195,7 @@ func TestManagedByAgent(t *testing.T) {
 		if got := len(es1.Docs()); got != before+perCapture {
 			t.Errorf("the old output has %d documents after the restart, want %d: events were lost", got, before+perCapture)
 		}
-		b = startBeatStdin(parent, "", agent.connInfo(t), managedArgs...) // outlives this subtest
+		b = startBeatStdin(parent, "", agent.connInfo(t), managedArgs(t)...) // outlives this subtest
 		waitListening(t, agent, port1)
 		sendCapture(t, udpAddr(port1), capFile)
 		waitDocs(t, es2, perCapture, 30*time.Second)

@@ -3,6 +3,7 @@
 //
 //	fleetpkg validate DIR                  validate DIR against Elastic's package-spec v3
 //	fleetpkg gen-fields [-root DIR] [-check]  (re)generate the data streams' fields/*.yml
+//	fleetpkg zip [-out DIR] DIR            build NAME-VERSION.zip for Kibana's "Upload integration"
 //
 // It is a module of its own so that the package-spec validator and its
 // dependencies stay out of sflowbeat's go.mod.
@@ -17,6 +18,7 @@ import (
 const usage = `usage:
   fleetpkg validate DIR                     validate a package directory with package-spec v3
   fleetpkg gen-fields [-root DIR] [-check]  generate packages/sflow/data_stream/*/fields/*.yml
+  fleetpkg zip [-out DIR] DIR               build NAME-VERSION.zip for Kibana's "Upload integration"
 `
 
 func main() {
@@ -36,6 +38,8 @@ func run(args []string) error {
 		return runValidate(args[1:])
 	case "gen-fields":
 		return runGenFields(args[1:])
+	case "zip":
+		return runZip(args[1:])
 	default:
 		return fmt.Errorf("unknown subcommand %q\n%s", args[0], usage)
 	}

@@ -1,0 +1,96 @@
+package sflow
+
+import (
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/elastic/beats/v7/libbeat/management/status"
+	"github.com/elastic/elastic-agent-libs/logp"
+	"github.com/elastic/elastic-agent-libs/mapstr"
+	"github.com/elastic/elastic-agent-libs/monitoring"
+
+	"github.com/sflowbeat/sflowbeat/config"
+	"github.com/sflowbeat/sflowbeat/processor/ecs"
+)
+
+// recorder is a status.StatusReporter that keeps every update.
+type recorder struct {
+	mu      sync.Mutex
+	updates []string
+}
+
+func (r *recorder) UpdateStatus(s status.Status, msg string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.updates = append(r.updates, s.String()+": "+msg)
+}
+
+func (r *recorder) last() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.updates) == 0 {
+		return ""
+	}
+	return r.updates[len(r.updates)-1]
+}
+
+// TestHealth checks the states an input reports as its loss counters move.
+func TestHealth(t *testing.T) {
+	m := newMetrics(monitoring.NewRegistry(), "127.0.0.1:0", 0, logp.NewNopLogger())
+	defer m.close()
+	r := &recorder{}
+	h := &health{r: r, m: m, period: time.Hour, addr: "127.0.0.1:6343", done: make(chan struct{})}
+	h.start()
+	if got := r.last(); got != "Running: receiving sFlow on 127.0.0.1:6343" {
+		t.Errorf("after start: %q", got)
+	}
+	m.datagramsDropped.Add(3)
+	m.datagramsDenied.Inc()
+	h.check()
+	want := "Degraded: in the last 1h0m0s: 3 datagrams dropped because the decoders could not keep up (queue full); " +
+		"1 datagrams rejected from exporters not in allowed_exporters"
+	if got := r.last(); got != want {
+		t.Errorf("after losses:\n got %q\nwant %q", got, want)
+	}
+	h.check()
+	if got := r.last(); !strings.HasPrefix(got, "Running:") {
+		t.Errorf("a period without losses: %q, want Running", got)
+	}
+	m.datagramsInvalid.Inc()
+	h.check()
+	if got := r.last(); !strings.Contains(got, "1 invalid datagrams") {
+		t.Errorf("after an invalid datagram: %q", got)
+	}
+	h.stopping()
+	h.stopped()
+	if got := r.last(); got != "Stopped: stopped" {
+		t.Errorf("after stop: %q", got)
+	}
+}
+
+// TestRouter checks that data stream routing sends counters and flows to
+// their data streams, and that it is off without a namespace.
+func TestRouter(t *testing.T) {
+	off := newRouter(config.DefaultInput().DataStream)
+	if ev := off.event(ecs.Event{Fields: mapstr.M{}, Dataset: ecs.DatasetFlow}); ev.Meta != nil || ev.Fields["data_stream"] != nil {
+		t.Errorf("routing without a namespace: meta %v, fields %v", ev.Meta, ev.Fields)
+	}
+	ds := config.DefaultInput().DataStream
+	ds.Namespace = "prod"
+	r := newRouter(ds)
+	for dataset, want := range map[string]string{
+		ecs.DatasetFlow: "logs-sflow.flow-prod", ecs.DatasetDrops: "logs-sflow.flow-prod", ecs.DatasetCounters: "metrics-sflow.counters-prod",
+	} {
+		ev := r.event(ecs.Event{Fields: mapstr.M{}, Dataset: dataset})
+		if ev.Meta["index"] != want {
+			t.Errorf("%s: index %v, want %s", dataset, ev.Meta["index"], want)
+		}
+		typ, _ := ev.Fields.GetValue("data_stream.type")
+		dsName, _ := ev.Fields.GetValue("data_stream.dataset")
+		if got := typ.(string) + "-" + dsName.(string) + "-prod"; got != want {
+			t.Errorf("%s: data_stream fields name %s, want %s", dataset, got, want)
+		}
+	}
+}
