@@ -102,35 +102,46 @@ const (
 	managedNS      = "testns"
 )
 
-// inputUnit is the expected sflow input unit as Fleet builds it from the
-// package: the sflow.flow stream listening on port, and the sflow.counters
-// stream, which renders to no settings and must not listen.
+// inputUnit is the expected sflow input unit of the policy's first sFlow
+// integration: see sflowUnit.
 func inputUnit(t *testing.T, rev uint64, port int, state proto.State) *proto.UnitExpected {
 	t.Helper()
+	return sflowUnit(t, 1, rev, port, state)
+}
+
+// sflowUnit is the input unit that Fleet builds from the n-th sFlow
+// integration of a policy: the sflow.counters stream, which renders to no
+// settings and must not listen, and the sflow.flow stream listening on
+// port, with the settings the package's template renders.
+func sflowUnit(t *testing.T, n int, rev uint64, port int, state proto.State) *proto.UnitExpected {
+	t.Helper()
+	flowID, countersID := fmt.Sprintf("sflow-sflow.flow-%d", n), fmt.Sprintf("sflow-sflow.counters-%d", n)
 	streamSrc := map[string]any{
-		"id":            flowStreamID,
+		"id":            flowID,
 		"data_stream":   map[string]any{"dataset": "sflow.flow", "type": "logs"},
 		"host":          fmt.Sprintf("127.0.0.1:%d", port),
 		"status_period": "1s",
-		"tags":          []any{"sflow", "forwarded", "agent-test"},
+		"tags":          []any{"agent-test"},
+		"fields":        map[string]any{"site": "lab"},
+		"pipeline":      "sflowbeat-enrich",
 		"processors": []any{map[string]any{"add_fields": map[string]any{
 			"target": "labels", "fields": map[string]any{"policy": "p1"}}}},
 	}
 	return &proto.UnitExpected{
-		Id: inputUnitID, Type: proto.UnitType_INPUT, State: state, ConfigStateIdx: rev,
+		Id: fmt.Sprintf("sflow-default-sflow-%d", n), Type: proto.UnitType_INPUT, State: state, ConfigStateIdx: rev,
 		LogLevel: proto.UnitLogLevel_DEBUG,
 		Config: &proto.UnitExpectedConfig{
-			Id: "sflow-1", Type: "sflow", Name: "sflow-1", Revision: rev,
+			Id: fmt.Sprintf("sflow-%d", n), Type: "sflow", Name: fmt.Sprintf("sflow-%d", n), Revision: rev,
 			DataStream: &proto.DataStream{Namespace: managedNS},
 			Meta:       &proto.Meta{Package: &proto.Package{Name: "sflow", Version: "0.1.0"}},
-			Source:     mustStruct(t, map[string]any{"id": "sflow-1", "type": "sflow", "revision": rev}),
+			Source:     mustStruct(t, map[string]any{"id": fmt.Sprintf("sflow-%d", n), "type": "sflow", "revision": rev}),
 			Streams: []*proto.Stream{{
-				Id:         countersStream,
+				Id:         countersID,
 				DataStream: &proto.DataStream{Dataset: "sflow.counters", Type: "metrics"},
-				Source: mustStruct(t, map[string]any{"id": countersStream,
+				Source: mustStruct(t, map[string]any{"id": countersID,
 					"data_stream": map[string]any{"dataset": "sflow.counters", "type": "metrics"}}),
 			}, {
-				Id:         flowStreamID,
+				Id:         flowID,
 				DataStream: &proto.DataStream{Dataset: "sflow.flow", Type: "logs"},
 				Source:     mustStruct(t, streamSrc),
 			}},
@@ -226,11 +237,29 @@ func TestManagedByAgent(t *testing.T) {
 		waitListening(t, agent, port2)
 	})
 
+	t.Run("add and remove an integration", func(t *testing.T) {
+		port3 := freeUDPPort(t)
+		agent.setExpected(inputUnit(t, 6, port2, proto.State_HEALTHY), sflowUnit(t, 2, 1, port3, proto.State_HEALTHY), outputUnit(t, 2, es2.URL))
+		agent.waitStream("sflow-default-sflow-2", "sflow-sflow.flow-2", "HEALTHY", fmt.Sprintf("receiving sFlow on 127.0.0.1:%d", port3), 60*time.Second)
+		before := len(es2.Docs())
+		sendCapture(t, udpAddr(port3), capFile)
+		waitDocs(t, es2, before+perCapture, 30*time.Second)
+		// Agent removes a unit in two steps: it expects it STOPPED, then
+		// drops it once it reports STOPPED.
+		agent.setExpected(inputUnit(t, 6, port2, proto.State_HEALTHY), sflowUnit(t, 2, 1, port3, proto.State_STOPPED), outputUnit(t, 2, es2.URL))
+		agent.waitUnit("sflow-default-sflow-2", proto.State_STOPPED, 30*time.Second)
+		waitPortFree(t, port3)
+		agent.setExpected(inputUnit(t, 6, port2, proto.State_HEALTHY), outputUnit(t, 2, es2.URL))
+		waitListening(t, agent, port2) // the first integration kept running
+		sendCapture(t, udpAddr(port2), capFile)
+		waitDocs(t, es2, before+2*perCapture, 30*time.Second)
+	})
+
 	t.Run("stop then SIGTERM publishes everything", func(t *testing.T) {
 		before := len(es2.Docs())
 		port := port2
 		sendCapture(t, udpAddr(port), capFile)
-		agent.setExpected(inputUnit(t, 5, port, proto.State_STOPPED), outputUnit(t, 2, es2.URL))
+		agent.setExpected(inputUnit(t, 6, port, proto.State_STOPPED), outputUnit(t, 2, es2.URL))
 		agent.waitUnit(inputUnitID, proto.State_STOPPED, 30*time.Second)
 		waitDocs(t, es2, before+perCapture, 30*time.Second)
 		b.stop(30 * time.Second)
@@ -273,11 +302,14 @@ func checkDataStreams(t *testing.T, docs []esmock.Doc) {
 		}
 		for field, want := range map[string]any{
 			"data_stream.type": wantType, "data_stream.dataset": wantDataset, "data_stream.namespace": managedNS,
-			"elastic_agent.id": "test-agent-id", "labels.policy": "p1",
+			"elastic_agent.id": "test-agent-id", "labels.policy": "p1", "fields.site": "lab",
 		} {
 			if got := lookup(d.Source, field); got != want {
 				t.Errorf("%v event: %s = %v, want %v", dataset, field, got, want)
 			}
+		}
+		if d.Meta["pipeline"] != "sflowbeat-enrich" {
+			t.Errorf("%v event: bulk action %v lacks the stream's pipeline", dataset, d.Meta)
 		}
 		if tags, _ := d.Source["tags"].([]any); !slices.Contains(tags, any("agent-test")) {
 			t.Errorf("%v event: tags %v lack the stream's tag agent-test", dataset, tags)
