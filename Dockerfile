@@ -1,7 +1,8 @@
 # Container image of sflowbeat, FROM scratch: a static binary, CA
 # certificates, a non-root user. It is built from a context that
 # `go run github.com/magefile/mage@v1.17.2 image` prepares in build/image
-# (static binaries, configuration, /etc/passwd and /etc/group), with buildah:
+# (static binaries, configuration, Kibana dashboards, Elastic Agent spec,
+# /etc/passwd and /etc/group), with buildah:
 #
 #   buildah bud --format docker -f Dockerfile -t sflowbeat:VERSION build/image
 #
@@ -26,7 +27,10 @@ LABEL org.opencontainers.image.title="sflowbeat" \
 
 COPY passwd group /etc/
 COPY ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
-COPY sflowbeat healthcheck sflowbeat.reference.yml README.md NOTICE.txt /usr/share/sflowbeat/
+# sflowbeat.spec.yml: Elastic Agent's component spec, beside the binary.
+COPY sflowbeat healthcheck sflowbeat.spec.yml sflowbeat.reference.yml README.md NOTICE.txt /usr/share/sflowbeat/
+# `sflowbeat setup --dashboards` reads ${path.home}/kibana/7.
+COPY kibana /usr/share/sflowbeat/kibana
 # libbeat reads a config owned by root and not writable by others.
 COPY --chown=0:1000 sflowbeat.yml /usr/share/sflowbeat/sflowbeat.yml
 COPY --chown=1000:1000 data /usr/share/sflowbeat/data

@@ -10,6 +10,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sflowbeat/sflowbeat/tests/esmock"
+	"github.com/sflowbeat/sflowbeat/tests/kibanacheck"
 )
 
 // pkgTools maps the tools the packaging tests run to their Debian packages.
@@ -99,4 +102,53 @@ func elfInfo(t *testing.T, path string) (elf.Machine, bool) {
 		}
 	}
 	return f.Machine, false
+}
+
+// shippedDashboards returns the Kibana dashboards of the repository, which
+// every artifact carries in its path.home's kibana/7/dashboard.
+func shippedDashboards(t *testing.T) []string {
+	t.Helper()
+	files, err := filepath.Glob("../_meta/kibana/7/dashboard/*.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no dashboards in ../_meta/kibana/7/dashboard: %v", err)
+	}
+	return files
+}
+
+// checkHomeExtras checks that an unpacked artifact has the repository's
+// dashboards, byte for byte, in home/kibana/7/dashboard, and the Elastic
+// Agent spec in binDir, beside the binary.
+func checkHomeExtras(t *testing.T, home, binDir string) {
+	t.Helper()
+	for _, f := range shippedDashboards(t) {
+		sameFile(t, f, filepath.Join(home, "kibana/7/dashboard", filepath.Base(f)))
+	}
+	sameFile(t, "../sflowbeat.spec.yml", filepath.Join(binDir, "sflowbeat.spec.yml"))
+}
+
+// checkSetupDashboards runs an unpacked sflowbeat's `setup --dashboards`
+// with args (its paths) and no dashboards directory, so libbeat reads
+// ${path.home}/kibana, against a Kibana mock; every shipped saved object
+// must reach it.
+func checkSetupDashboards(t *testing.T, bin string, args ...string) {
+	t.Helper()
+	kb := startKibana(t, nil)
+	es := esmock.Start()
+	defer es.Close()
+	args = append([]string{"setup", "--dashboards", "-E", "setup.kibana.host=" + kb.URL,
+		"-E", "output.elasticsearch.hosts=[\"" + es.URL + "\"]"}, args...)
+	out, errOut, err := pkgTry(nil, bin, args...)
+	if err != nil || !strings.Contains(out, "Loaded dashboards") {
+		t.Fatalf("%s %s: %v\n%s%s", bin, strings.Join(args, " "), err, out, errOut)
+	}
+	imported := importedObjects(t, kb.Imports())
+	shipped, err := kibanacheck.LoadDir(filepath.Join(kibanaDir(t), "7"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range shipped {
+		if _, ok := imported[o.Type+"/"+o.ID]; !ok {
+			t.Errorf("setup --dashboards did not import %s %s from the installed files", o.Type, o.ID)
+		}
+	}
 }

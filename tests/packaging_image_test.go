@@ -75,6 +75,8 @@ func TestImage(t *testing.T) {
 	if !strings.Contains(out, "Config OK") {
 		t.Errorf("test config of the image's sflowbeat.yml: %q", out)
 	}
+	checkSetupDashboards(t, filepath.Join(home, "sflowbeat"), "--environment", "container", "--path.home", home,
+		"--path.data", tmp, "--path.logs", tmp)
 }
 
 // checkImageConfig compares the image's configuration, as buildah inspect
@@ -134,25 +136,34 @@ func mountImage(t *testing.T, b buildah, tag string) string {
 }
 
 // checkImageFiles checks the owners and modes of the image's files: root
-// owns the program and the config (readable by the beat's group), the beat
-// owns its volumes, and the accounts and CA bundle are there.
+// owns the program, its Agent spec, the dashboards and the config (readable
+// by the beat's group), the beat owns its volumes, and the accounts and CA
+// bundle are there.
 func checkImageFiles(t *testing.T, mnt string) {
 	t.Helper()
-	want := []struct {
+	type file struct {
 		path     string
 		uid, gid uint32
 		mode     os.FileMode
-	}{
+	}
+	want := []file{
 		{"etc/passwd", 0, 0, 0o644},
 		{"etc/group", 0, 0, 0o644},
 		{"etc/ssl/certs/ca-certificates.crt", 0, 0, 0o644},
 		{"usr/share/sflowbeat/sflowbeat", 0, 0, 0o755},
 		{"usr/share/sflowbeat/healthcheck", 0, 0, 0o755},
+		{"usr/share/sflowbeat/sflowbeat.spec.yml", 0, 0, 0o644},
+		{"usr/share/sflowbeat/kibana", 0, 0, 0o755 | os.ModeDir},
+		{"usr/share/sflowbeat/kibana/7", 0, 0, 0o755 | os.ModeDir},
+		{"usr/share/sflowbeat/kibana/7/dashboard", 0, 0, 0o755 | os.ModeDir},
 		{"usr/share/sflowbeat/sflowbeat.yml", 0, 1000, 0o640},
 		{"usr/share/sflowbeat/sflowbeat.reference.yml", 0, 0, 0o644},
 		{"usr/share/sflowbeat/NOTICE.txt", 0, 0, 0o644},
 		{"usr/share/sflowbeat/data", 1000, 1000, 0o755 | os.ModeDir},
 		{"usr/share/sflowbeat/logs", 1000, 1000, 0o755 | os.ModeDir},
+	}
+	for _, f := range shippedDashboards(t) {
+		want = append(want, file{"usr/share/sflowbeat/kibana/7/dashboard/" + filepath.Base(f), 0, 0, 0o644})
 	}
 	for _, w := range want {
 		st, err := os.Stat(filepath.Join(mnt, w.path))
@@ -173,6 +184,7 @@ func checkImageFiles(t *testing.T, mnt string) {
 		t.Errorf("image CA bundle has %d certificates", strings.Count(string(ca), "BEGIN CERTIFICATE"))
 	}
 	sameFile(t, binary, filepath.Join(mnt, "usr/share/sflowbeat/sflowbeat"))
+	checkHomeExtras(t, filepath.Join(mnt, "usr/share/sflowbeat"), filepath.Join(mnt, "usr/share/sflowbeat"))
 	if _, dynamic := elfInfo(t, filepath.Join(mnt, "usr/share/sflowbeat/healthcheck")); dynamic {
 		t.Error("the image's healthcheck is dynamically linked: a scratch image has no libc")
 	}

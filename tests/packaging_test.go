@@ -20,18 +20,34 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// packageFiles are the files and folders of the deb and the rpm, without the
-// parent folders (/usr, /etc, ...).
-var packageFiles = []fileEntry{
-	{"/etc/sflowbeat/sflowbeat.reference.yml", "-rw-r--r--", "root/root"},
-	{"/etc/sflowbeat/sflowbeat.yml", "-rw-r-----", "root/root"},
-	{"/usr/bin/sflowbeat", "-rwxr-xr-x", "root/root"},
-	{"/usr/lib/systemd/system/sflowbeat.service", "-rw-r--r--", "root/root"},
-	{"/usr/share/sflowbeat/NOTICE.txt", "-rw-r--r--", "root/root"},
-	{"/usr/share/sflowbeat/README.md", "-rw-r--r--", "root/root"},
-	{"/usr/share/sflowbeat/bin/sflowbeat", "-rwxr-xr-x", "root/root"},
-	{"/var/lib/sflowbeat", "drwxr-x---", "root/root"},
-	{"/var/log/sflowbeat", "drwxr-x---", "root/root"},
+// packageFiles returns the files and folders of the deb and the rpm,
+// sorted, without the parent folders outside path.home (/usr, /etc, ...):
+// the package owns the folders of path.home, so that rpm -e removes them.
+// Every dashboard of the repository is in path.home's kibana/7/dashboard.
+func packageFiles(t *testing.T) []fileEntry {
+	t.Helper()
+	files := []fileEntry{
+		{"/etc/sflowbeat/sflowbeat.reference.yml", "-rw-r--r--", "root/root"},
+		{"/etc/sflowbeat/sflowbeat.yml", "-rw-r-----", "root/root"},
+		{"/usr/bin/sflowbeat", "-rwxr-xr-x", "root/root"},
+		{"/usr/lib/systemd/system/sflowbeat.service", "-rw-r--r--", "root/root"},
+		{"/usr/share/sflowbeat", "drwxr-xr-x", "root/root"},
+		{"/usr/share/sflowbeat/NOTICE.txt", "-rw-r--r--", "root/root"},
+		{"/usr/share/sflowbeat/README.md", "-rw-r--r--", "root/root"},
+		{"/usr/share/sflowbeat/bin", "drwxr-xr-x", "root/root"},
+		{"/usr/share/sflowbeat/bin/sflowbeat", "-rwxr-xr-x", "root/root"},
+		{"/usr/share/sflowbeat/bin/sflowbeat.spec.yml", "-rw-r--r--", "root/root"},
+		{"/usr/share/sflowbeat/kibana", "drwxr-xr-x", "root/root"},
+		{"/usr/share/sflowbeat/kibana/7", "drwxr-xr-x", "root/root"},
+		{"/usr/share/sflowbeat/kibana/7/dashboard", "drwxr-xr-x", "root/root"},
+		{"/var/lib/sflowbeat", "drwxr-x---", "root/root"},
+		{"/var/log/sflowbeat", "drwxr-x---", "root/root"},
+	}
+	for _, f := range shippedDashboards(t) {
+		files = append(files, fileEntry{"/usr/share/sflowbeat/kibana/7/dashboard/" + filepath.Base(f), "-rw-r--r--", "root/root"})
+	}
+	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
+	return files
 }
 
 // The paths the systemd unit and the /usr/bin/sflowbeat wrapper give the beat.
@@ -103,7 +119,8 @@ func TestPackages(t *testing.T) {
 }
 
 // checkTarball checks the amd64 tarball: one top folder laid out as a
-// path.home, the e2e binary in it, a config that libbeat accepts.
+// path.home, the e2e binary and the Agent spec in it, the dashboards in
+// kibana/7/dashboard, a config that libbeat accepts.
 func checkTarball(t *testing.T, pkgs builtPackages) {
 	top := "sflowbeat-" + pkgs.version + "-linux-x86_64/"
 	got := tarEntries(t, pkgs.files["tar-amd64"])
@@ -112,11 +129,19 @@ func checkTarball(t *testing.T, pkgs builtPackages) {
 		{top + "NOTICE.txt", "-rw-r--r--", "0/0"},
 		{top + "README.md", "-rw-r--r--", "0/0"},
 		{top + "data/", "drwxr-xr-x", "0/0"},
+		{top + "kibana/", "drwxr-xr-x", "0/0"},
+		{top + "kibana/7/", "drwxr-xr-x", "0/0"},
+		{top + "kibana/7/dashboard/", "drwxr-xr-x", "0/0"},
 		{top + "logs/", "drwxr-xr-x", "0/0"},
 		{top + "sflowbeat", "-rwxr-xr-x", "0/0"},
 		{top + "sflowbeat.reference.yml", "-rw-r--r--", "0/0"},
+		{top + "sflowbeat.spec.yml", "-rw-r--r--", "0/0"},
 		{top + "sflowbeat.yml", "-rw-------", "0/0"},
 	}
+	for _, f := range shippedDashboards(t) {
+		want = append(want, fileEntry{top + "kibana/7/dashboard/" + filepath.Base(f), "-rw-r--r--", "0/0"})
+	}
+	sort.Slice(want, func(i, j int) bool { return want[i].Path < want[j].Path })
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("tarball entries (-want +got):\n%s", diff)
 	}
@@ -124,10 +149,12 @@ func checkTarball(t *testing.T, pkgs builtPackages) {
 	pkgRun(t, nil, "tar", "-xzf", pkgs.files["tar-amd64"], "-C", dir)
 	home := filepath.Join(dir, top)
 	sameFile(t, binary, filepath.Join(home, "sflowbeat"))
+	checkHomeExtras(t, home, home)
 	out := pkgRun(t, nil, filepath.Join(home, "sflowbeat"), "test", "config", "--path.home", home)
 	if !strings.Contains(out, "Config OK") {
 		t.Errorf("test config of the tarball's sflowbeat.yml: %q", out)
 	}
+	checkSetupDashboards(t, filepath.Join(home, "sflowbeat"), "--path.home", home)
 }
 
 // tarEntries lists a gzipped tarball: name, mode, uid/gid.
@@ -162,7 +189,7 @@ func tarEntries(t *testing.T, path string) []fileEntry {
 // control fields and maintainer scripts, and the unit it ships.
 func checkDebContents(t *testing.T, pkgs builtPackages) {
 	deb := pkgs.files["deb-amd64"]
-	if diff := cmp.Diff(packageFiles, debEntries(t, deb)); diff != "" {
+	if diff := cmp.Diff(packageFiles(t), debEntries(t, deb)); diff != "" {
 		t.Errorf("deb files (-want +got):\n%s", diff)
 	}
 	fields := pkgRun(t, nil, "dpkg-deb", "--showformat", "${Package} ${Version} ${Architecture}", "--show", deb)
@@ -190,9 +217,11 @@ func checkDebContents(t *testing.T, pkgs builtPackages) {
 	checkWrapper(t, filepath.Join(files, "usr/bin/sflowbeat"))
 	sameFile(t, binary, filepath.Join(files, "usr/share/sflowbeat/bin/sflowbeat"))
 	sameFile(t, "../sflowbeat.yml", filepath.Join(files, "etc/sflowbeat/sflowbeat.yml"))
+	checkHomeExtras(t, filepath.Join(files, "usr/share/sflowbeat"), filepath.Join(files, "usr/share/sflowbeat/bin"))
 }
 
-// debEntries lists a deb with dpkg-deb -c, without the parent folders.
+// debEntries lists a deb with dpkg-deb -c, without the parent folders
+// outside path.home.
 func debEntries(t *testing.T, deb string) []fileEntry {
 	t.Helper()
 	var out []fileEntry
@@ -202,10 +231,10 @@ func debEntries(t *testing.T, deb string) []fileEntry {
 		if len(f) < 6 {
 			t.Fatalf("dpkg-deb -c line %q", sc.Text())
 		}
-		if f[0] == "drwxr-xr-x" {
+		path := strings.TrimSuffix(strings.TrimPrefix(f[5], "."), "/")
+		if f[0] == "drwxr-xr-x" && !strings.HasPrefix(path, "/usr/share/sflowbeat") {
 			continue // /etc, /usr/share, ...: created by the package, not the point
 		}
-		path := strings.TrimSuffix(strings.TrimPrefix(f[5], "."), "/")
 		out = append(out, fileEntry{path, f[0], f[1]})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
@@ -295,7 +324,7 @@ func checkRPMContents(t *testing.T, pkgs builtPackages) {
 		flags[f[2]] = strings.TrimPrefix(f[3], "flags=")
 	}
 	sort.Slice(got, func(i, j int) bool { return got[i].Path < got[j].Path })
-	if diff := cmp.Diff(packageFiles, got); diff != "" {
+	if diff := cmp.Diff(packageFiles(t), got); diff != "" {
 		t.Errorf("rpm files (-want +got):\n%s", diff)
 	}
 	for path, f := range flags {
@@ -396,8 +425,8 @@ func dpkg(t *testing.T, root string, args ...string) string {
 }
 
 // checkDebLifecycle installs the deb into a scratch root, runs the
-// installed binary, upgrades to a newer version over a changed config,
-// removes and purges the package.
+// installed binary (setup --dashboards included), upgrades to a newer
+// version over a changed config, removes and purges the package.
 func checkDebLifecycle(t *testing.T, pkgs builtPackages, bins pkgBins, arm64 string) {
 	root := scratchRoot(t)
 	dpkg(t, root, "-i", pkgs.files["deb-amd64"])
@@ -420,6 +449,10 @@ func checkDebLifecycle(t *testing.T, pkgs builtPackages, bins pkgBins, arm64 str
 	if !strings.Contains(out, "Config OK") {
 		t.Errorf("test config of the installed /etc/sflowbeat/sflowbeat.yml: %q", out)
 	}
+	home := filepath.Join(root, "usr/share/sflowbeat")
+	checkHomeExtras(t, home, filepath.Join(home, "bin"))
+	checkSetupDashboards(t, installed, "--path.home", home, "--path.config", filepath.Join(root, "etc/sflowbeat"),
+		"--path.data", tmp, "--path.logs", tmp)
 
 	// Upgrade over a locally changed config: the change is kept, the user
 	// is not created twice.
@@ -438,8 +471,8 @@ func checkDebLifecycle(t *testing.T, pkgs builtPackages, bins pkgBins, arm64 str
 	}
 
 	dpkg(t, root, "-r", "sflowbeat")
-	if _, err := os.Stat(installed); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("the binary is still there after dpkg -r: %v", err)
+	if _, err := os.Stat(home); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("/usr/share/sflowbeat is still there after dpkg -r: %v", err)
 	}
 	if _, err := os.Stat(conf); err != nil {
 		t.Errorf("dpkg -r removed the config: %v", err)
@@ -507,7 +540,7 @@ func appendFile(t *testing.T, path, s string) {
 
 // checkRPMInstall installs the rpm into a scratch root with rpm (without
 // scriptlets, which need a shell in the root; the deb runs the same
-// scripts), verifies it and runs the installed binary.
+// scripts), verifies it, runs the installed binary and erases it.
 func checkRPMInstall(t *testing.T, pkgs builtPackages) {
 	root := t.TempDir()
 	pkgRun(t, nil, "rpm", "--root", root, "--initdb")
@@ -516,8 +549,14 @@ func checkRPMInstall(t *testing.T, pkgs builtPackages) {
 	if got := strings.TrimSpace(pkgRun(t, nil, "rpm", "--root", root, "-qc", "sflowbeat")); got != "/etc/sflowbeat/sflowbeat.yml" {
 		t.Errorf("rpm -qc = %q", got)
 	}
-	out := pkgRun(t, nil, filepath.Join(root, "usr/share/sflowbeat/bin/sflowbeat"), "version")
+	home := filepath.Join(root, "usr/share/sflowbeat")
+	out := pkgRun(t, nil, filepath.Join(home, "bin/sflowbeat"), "version")
 	if !strings.HasPrefix(out, "sflowbeat version "+pkgs.version) {
 		t.Errorf("installed sflowbeat version: %q", out)
+	}
+	checkHomeExtras(t, home, filepath.Join(home, "bin"))
+	pkgRun(t, nil, "rpm", "--root", root, "-e", "--nodeps", "--noscripts", "sflowbeat")
+	if _, err := os.Stat(home); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("/usr/share/sflowbeat is still there after rpm -e: %v", err)
 	}
 }

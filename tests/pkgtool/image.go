@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // The user the image runs as, with the uid and gid of the users of
@@ -47,8 +48,9 @@ type imageContext struct {
 	root, dir string
 }
 
-// write fills the context: binaries, configuration, CA bundle, passwd and
-// group, and the empty data and logs folders of the volumes.
+// write fills the context: binaries, the Elastic Agent spec,
+// configuration, Kibana dashboards, CA bundle, passwd and group, and the
+// empty data and logs folders of the volumes.
 func (c imageContext) write(binary, healthcheck, ca string) error {
 	if err := os.RemoveAll(c.dir); err != nil {
 		return err
@@ -65,6 +67,7 @@ func (c imageContext) write(binary, healthcheck, ca string) error {
 	}{
 		{binary, "sflowbeat", 0o755},
 		{healthcheck, "healthcheck", 0o755},
+		{filepath.Join(c.root, "sflowbeat.spec.yml"), "sflowbeat.spec.yml", 0o644},
 		{filepath.Join(meta, "docker", "sflowbeat.docker.yml"), "sflowbeat.yml", 0o640},
 		{filepath.Join(c.root, "sflowbeat.reference.yml"), "sflowbeat.reference.yml", 0o644},
 		{filepath.Join(c.root, "README.md"), "README.md", 0o644},
@@ -76,10 +79,38 @@ func (c imageContext) write(binary, healthcheck, ca string) error {
 			return err
 		}
 	}
+	if err := c.dashboards(); err != nil {
+		return err
+	}
 	if err := c.accounts(); err != nil {
 		return err
 	}
 	fmt.Println("created image context", c.dir)
+	return nil
+}
+
+// dashboards copies the Kibana dashboards to kibana/7/dashboard, which the
+// Dockerfile copies to the image's path.home.
+func (c imageContext) dashboards() error {
+	files, err := dashboards(c.root)
+	if err != nil {
+		return err
+	}
+	dir := c.dir
+	for _, name := range strings.Split(dashboardDir, "/") { // kibana, 7, dashboard
+		dir = filepath.Join(dir, name)
+		if err := os.Mkdir(dir, 0o755); err != nil {
+			return err
+		}
+		if err := os.Chmod(dir, 0o755); err != nil { // whatever the umask
+			return err
+		}
+	}
+	for _, f := range files {
+		if err := copyFile(f, filepath.Join(dir, filepath.Base(f)), 0o644); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

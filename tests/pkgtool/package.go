@@ -22,6 +22,11 @@ import (
 // tarArch names the architectures in tarball names as Elastic's Beats do.
 var tarArch = map[string]string{"amd64": "x86_64", "arm64": "arm64"}
 
+// dashboardDir is where the Kibana dashboards are, under _meta in the
+// repository and under path.home in every artifact: `sflowbeat setup
+// --dashboards` reads ${path.home}/kibana/7, for Kibana 7 and later.
+const dashboardDir = "kibana/7/dashboard"
+
 // packageCmd builds the tarball, deb and rpm of every -binary.
 func packageCmd(args []string) error {
 	fs := flag.NewFlagSet("package", flag.ContinueOnError)
@@ -77,29 +82,70 @@ func (p packager) all() error {
 	return nil
 }
 
-// tarEntry is a file of the tarball: its source and mode.
+// tarEntry is a file of the tarball (its source and mode), or a folder
+// when src is empty and name ends with a slash.
 type tarEntry struct {
 	name, src string
 	mode      int64
 }
 
-// tarball writes sflowbeat-VERSION-linux-ARCH.tar.gz: the binary, the
-// configuration files, the README and the license notices in one top
-// folder, laid out as a path.home (run it with ./sflowbeat -e).
+// tarball writes sflowbeat-VERSION-linux-ARCH.tar.gz: the binary and its
+// Elastic Agent spec, the configuration files, the Kibana dashboards, the
+// README and the license notices in one top folder, laid out as a
+// path.home (run it with ./sflowbeat -e).
 func (p packager) tarball() error {
 	top := fmt.Sprintf("sflowbeat-%s-linux-%s", p.version, tarArch[p.arch])
 	entries := []tarEntry{
+		{"data/", "", 0o755},
+		{"logs/", "", 0o755},
 		{"sflowbeat", p.binary, 0o755},
+		{"sflowbeat.spec.yml", filepath.Join(p.root, "sflowbeat.spec.yml"), 0o644},
 		{"sflowbeat.yml", filepath.Join(p.root, "sflowbeat.yml"), 0o600},
 		{"sflowbeat.reference.yml", filepath.Join(p.root, "sflowbeat.reference.yml"), 0o644},
 		{"README.md", filepath.Join(p.root, "README.md"), 0o644},
 	}
+	dash, err := p.dashboardEntries()
+	if err != nil {
+		return err
+	}
+	entries = append(entries, dash...)
 	entries = append(entries, p.notices()...)
 	path := filepath.Join(p.out, top+".tar.gz")
 	if err := writeTarGz(path, top, entries); err != nil {
 		return err
 	}
 	return writeChecksum(path)
+}
+
+// dashboardEntries returns the folders of kibana/7/dashboard and the
+// dashboards in it.
+func (p packager) dashboardEntries() ([]tarEntry, error) {
+	files, err := dashboards(p.root)
+	if err != nil {
+		return nil, err
+	}
+	var out []tarEntry
+	for i := range len(dashboardDir) {
+		if dashboardDir[i] == '/' { // kibana/, kibana/7/
+			out = append(out, tarEntry{dashboardDir[:i+1], "", 0o755})
+		}
+	}
+	out = append(out, tarEntry{dashboardDir + "/", "", 0o755})
+	for _, f := range files {
+		out = append(out, tarEntry{dashboardDir + "/" + filepath.Base(f), f, 0o644})
+	}
+	return out, nil
+}
+
+// dashboards returns the dashboards of the repository at root; none is an
+// error, as an artifact without them would be incomplete.
+func dashboards(root string) ([]string, error) {
+	pattern := filepath.Join(root, "_meta", filepath.FromSlash(dashboardDir), "*.json")
+	files, err := filepath.Glob(pattern)
+	if err == nil && len(files) == 0 {
+		err = fmt.Errorf("no Kibana dashboards match %s", pattern)
+	}
+	return files, err
 }
 
 // notices returns LICENSE* and NOTICE* of the repository root, or the
@@ -129,14 +175,11 @@ func writeTarGz(path, top string, entries []tarEntry) (err error) {
 	gz := gzip.NewWriter(f)
 	tw := tar.NewWriter(gz)
 	mtime := buildTime()
-	dirs := []string{top + "/", top + "/data/", top + "/logs/"}
-	for _, d := range dirs {
-		if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: d, Mode: 0o755, ModTime: mtime, Format: tar.FormatPAX}); err != nil {
-			return err
-		}
+	if err := addDir(tw, top+"/", 0o755, mtime); err != nil {
+		return err
 	}
 	for _, e := range entries {
-		if err := addFile(tw, top+"/"+e.name, e.src, e.mode, mtime); err != nil {
+		if err := addEntry(tw, top+"/", e, mtime); err != nil {
 			return err
 		}
 	}
@@ -144,6 +187,19 @@ func writeTarGz(path, top string, entries []tarEntry) (err error) {
 		return err
 	}
 	return gz.Close()
+}
+
+// addEntry adds e under the folder prefix: a folder, or a copy of a file.
+func addEntry(tw *tar.Writer, prefix string, e tarEntry, mtime time.Time) error {
+	if e.src == "" {
+		return addDir(tw, prefix+e.name, e.mode, mtime)
+	}
+	return addFile(tw, prefix+e.name, e.src, e.mode, mtime)
+}
+
+// addDir adds the folder name, which ends with a slash.
+func addDir(tw *tar.Writer, name string, mode int64, mtime time.Time) error {
+	return tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: name, Mode: mode, ModTime: mtime, Format: tar.FormatPAX})
 }
 
 // addFile copies the file src into the tarball as name.
