@@ -194,7 +194,8 @@ func (b *beat) listenAddrs(n int) []string {
 	return nil
 }
 
-// waitExit waits for the beat to exit by itself, cleanly.
+// waitExit waits for the beat to exit (by itself, or after a signal) and
+// fails unless it exited cleanly within timeout.
 func (b *beat) waitExit(timeout time.Duration) {
 	b.t.Helper()
 	select {
@@ -214,15 +215,7 @@ func (b *beat) stop(timeout time.Duration) {
 	if err := b.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		b.t.Fatal(err)
 	}
-	select {
-	case err := <-b.exited:
-		b.exited <- err // for the cleanup
-		if err != nil {
-			b.t.Fatalf("sflowbeat exited with %v after SIGTERM", err)
-		}
-	case <-time.After(timeout):
-		b.t.Fatalf("sflowbeat did not exit within %s of SIGTERM", timeout)
-	}
+	b.waitExit(timeout)
 }
 
 // sendCapture sends every sFlow datagram of a capture to addr over UDP and
