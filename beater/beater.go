@@ -7,6 +7,7 @@ package beater
 import (
 	"errors"
 	"fmt"
+	"io"
 	"sync"
 
 	"github.com/elastic/beats/v7/libbeat/beat"
@@ -82,13 +83,43 @@ func (bt *Beater) Run(b *beat.Beat) error {
 	if err != nil {
 		return err
 	}
+	stop := drainFirst(b, func() { stopAll(runners) })
 	for _, r := range runners {
 		r.Start()
 	}
 	bt.log.Infow("sflowbeat is running", "inputs", len(runners))
 	<-bt.done
-	stopAll(runners)
+	stop()
 	return nil
+}
+
+// drainingPublisher is the beat's publisher with a Close that stops the
+// inputs first. libbeat closes the publisher before it stops the beater
+// (on SIGTERM, and when Elastic Agent stops the beat), waiting only 1s for
+// its queue: without this, what the inputs still had to publish would go
+// into a closed pipeline and be lost. Stopping an input publishes what it
+// read and waits, up to shutdown_timeout, for the output to acknowledge it.
+type drainingPublisher struct {
+	beat.Pipeline
+	stopInputs func()
+}
+
+// Close stops the inputs, then closes the pipeline.
+func (p *drainingPublisher) Close() error {
+	p.stopInputs()
+	if c, ok := p.Pipeline.(io.Closer); ok {
+		return c.Close()
+	}
+	return nil
+}
+
+// drainFirst makes b's publisher stop the inputs (with stop) before it
+// closes, and returns stop made safe to call more than once.
+func drainFirst(b *beat.Beat, stop func()) func() {
+	var once sync.Once
+	stopOnce := func() { once.Do(stop) }
+	b.Publisher = &drainingPublisher{Pipeline: b.Publisher, stopInputs: stopOnce}
+	return stopOnce
 }
 
 // runManaged runs the inputs that Elastic Agent sends: they are created,
@@ -96,6 +127,7 @@ func (bt *Beater) Run(b *beat.Beat) error {
 // and report their state to Agent. It blocks until Stop is called.
 func (bt *Beater) runManaged(b *beat.Beat, factory cfgfile.RunnerFactory) error {
 	inputs := cfgfile.NewRunnerList(management.DebugK, factory, b.Publisher, bt.log)
+	stop := drainFirst(b, inputs.Stop)
 	b.Registry.MustRegisterInput(inputs)
 	if err := b.Manager.Start(); err != nil {
 		return fmt.Errorf("cannot connect to Elastic Agent: %w", err)
@@ -103,7 +135,7 @@ func (bt *Beater) runManaged(b *beat.Beat, factory cfgfile.RunnerFactory) error 
 	b.Manager.UpdateStatus(status.Running, "Running")
 	bt.log.Info("sflowbeat is running under Elastic Agent")
 	<-bt.done
-	inputs.Stop()
+	stop()
 	b.Manager.Stop()
 	return nil
 }

@@ -218,3 +218,37 @@ func TestShutdownPublishesWhatWasRead(t *testing.T) {
 		t.Errorf("%d of %d events reached Elasticsearch before the beat exited", got, want)
 	}
 }
+
+// TestShutdownDrainsBlockedInput stops the beat while its decoders are
+// blocked on a full pipeline (Elasticsearch was rejecting): the datagrams
+// still queued in the input must be published before libbeat closes the
+// publisher, which on its own waits only 1s and then drops what comes next.
+func TestShutdownDrainsBlockedInput(t *testing.T) {
+	es := esmock.Start()
+	defer es.Close()
+	es.SetReject(true)
+	sock := filepath.Join(t.TempDir(), "http.sock")
+	b := startBeat(t, beatConfig(es.URL, "127.0.0.1:0")+fmt.Sprintf(
+		"http.enabled: true\nhttp.host: unix://%s\nsflowbeat.shutdown_timeout: 30s\n"+
+			"sflowbeat.inputs.0.workers: 1\nqueue.mem.events: 32\nqueue.mem.flush.min_events: 16\noutput.elasticsearch.bulk_max_size: 16\n", sock))
+	addr := b.listenAddrs(1)[0]
+	capFile := capture("ovs-3.1-sflow.pcap")
+	want := len(decodeEvents(t, capFile))
+	sent := sendCapture(t, addr, capFile)
+	deadline := time.Now().Add(30 * time.Second)
+	for counter(inputMetrics(t, sock, "sflow-0"), "datagrams_received_total") < sent {
+		if time.Now().After(deadline) {
+			t.Fatalf("the input did not receive the %d datagrams", sent)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	m := inputMetrics(t, sock, "sflow-0")
+	if published := counter(m, "events_published_total"); published >= want {
+		t.Fatalf("all %d events were already published: the pipeline did not block, the test proves nothing", published)
+	}
+	es.SetReject(false)
+	b.stop(60 * time.Second)
+	if got := len(es.Docs()); got != want {
+		t.Errorf("%d of %d events reached Elasticsearch: events read before SIGTERM were lost", got, want)
+	}
+}

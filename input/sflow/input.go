@@ -290,10 +290,13 @@ func (in *Input) Stop() {
 }
 
 // drain lets the decoders publish what was read, for at most the shutdown
-// timeout: when the pipeline is full (Elasticsearch down), a decoder is
-// blocked in PublishAll, and closing the client is what releases it. The
-// client's Close waits for the output to acknowledge the published events,
-// again within the shutdown timeout.
+// timeout, then closes the client, whose Close waits (again within the
+// shutdown timeout) for the output to acknowledge the published events.
+// When the pipeline is full (output down), a decoder stays blocked in
+// PublishAll until the queue takes the event or closes: closing the client
+// does not release it. drain then returns without it, so that a reload
+// frees the port and shutdown goes on to close the pipeline; the decoder
+// ends when the queue moves, dropping (and counting) what is left.
 func (in *Input) drain() {
 	done := make(chan struct{})
 	go func() {
@@ -302,13 +305,19 @@ func (in *Input) drain() {
 	}()
 	select {
 	case <-done:
+		_ = in.client.Close()
+		return
 	case <-time.After(in.opts.shutdownTimeout):
 		in.abandoned.Store(true)
 		in.log.Warnw("shutdown timeout reached with datagrams still queued: the rest is dropped",
 			"queued", len(in.queue), "shutdown_timeout", in.opts.shutdownTimeout)
 	}
 	_ = in.client.Close()
-	<-done
+	select {
+	case <-done:
+	case <-time.After(time.Second):
+		in.log.Warnw("a decoder is still blocked on the full pipeline: it ends when the output accepts events or the beat exits")
+	}
 }
 
 // read is a socket reader: it only reads, stamps and queues datagrams; it
