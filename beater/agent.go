@@ -24,8 +24,10 @@ const (
 //   - type sflow and, unless it has one, the stream's id as input id;
 //   - data_stream.{type,dataset,namespace} from the policy, so that the
 //     input routes flow and drop events to <type>-<dataset>-<namespace>
-//     and counter events to metrics-sflow.counters-<namespace> (a stream
-//     with an explicit index keeps that index instead);
+//     and counter events to metrics-sflow.counters-<namespace>, or drops
+//     (and counts) counter events when the unit has no sflow.counters
+//     stream, whose data stream Agent may then not write (a stream with an
+//     explicit index keeps that index instead);
 //   - the processors Agent adds to every Beat input: @metadata.input_id and
 //     stream_id, elastic_agent.* and agent.id, then the policy's global
 //     processors, then the stream's own.
@@ -34,9 +36,10 @@ func AgentConfig(unit *proto.UnitExpectedConfig, agent *client.AgentInfo) ([]*re
 	if len(streams) == 0 {
 		return nil, fmt.Errorf("sflow input unit %q has no streams: add the sFlow integration's flow stream", unit.GetId())
 	}
+	counters := hasCountersStream(streams)
 	out := make([]*reload.ConfigWithMeta, 0, len(streams))
 	for i, stream := range streams {
-		src := agentStream(unit, stream, agent)
+		src := agentStream(unit, stream, agent, counters)
 		c, err := conf.NewConfigFrom(src)
 		if err != nil {
 			return nil, fmt.Errorf("sflow input unit %q, stream %d: %w", unit.GetId(), i, err)
@@ -46,8 +49,21 @@ func AgentConfig(unit *proto.UnitExpectedConfig, agent *client.AgentInfo) ([]*re
 	return out, nil
 }
 
-// agentStream returns the input configuration of one stream.
-func agentStream(unit *proto.UnitExpectedConfig, stream *proto.Stream, agent *client.AgentInfo) map[string]any {
+// hasCountersStream reports whether the unit has the stream of the
+// sflow.counters data stream: Fleet gives the Agent's API key write access
+// to a package's data streams only through their enabled streams.
+func hasCountersStream(streams []*proto.Stream) bool {
+	for _, s := range streams {
+		if s.GetDataStream().GetDataset() == config.CountersDataset {
+			return true
+		}
+	}
+	return false
+}
+
+// agentStream returns the input configuration of one stream; counters
+// tells whether the unit has the counters data stream's stream.
+func agentStream(unit *proto.UnitExpectedConfig, stream *proto.Stream, agent *client.AgentInfo, counters bool) map[string]any {
 	src := stream.GetSource().AsMap()
 	src["type"] = config.InputType
 	if _, ok := src["id"]; !ok && stream.GetId() != "" {
@@ -56,7 +72,9 @@ func agentStream(unit *proto.UnitExpectedConfig, stream *proto.Stream, agent *cl
 	if _, ok := src["index"]; ok {
 		delete(src, "data_stream")
 	} else {
-		src["data_stream"] = agentDataStream(unit, stream)
+		ds := agentDataStream(unit, stream)
+		ds["counters"] = counters
+		src["data_stream"] = ds
 	}
 	src["processors"] = agentProcessors(unit, stream, agent, src["processors"])
 	return src

@@ -63,7 +63,7 @@ func TestAgentConfig(t *testing.T) {
 	if got[0]["id"] != "counters-1" || got[1]["id"] != "flow-1" {
 		t.Errorf("ids %v, %v; want the stream ids in order", got[0]["id"], got[1]["id"])
 	}
-	wantDS := map[string]any{"type": "logs", "dataset": "sflow.flow", "namespace": "prod"}
+	wantDS := map[string]any{"type": "logs", "dataset": "sflow.flow", "namespace": "prod", "counters": true}
 	if diff := cmp.Diff(wantDS, got[1]["data_stream"]); diff != "" {
 		t.Errorf("flow data_stream (-want +got):\n%s", diff)
 	}
@@ -112,6 +112,25 @@ func TestAgentConfigNamespace(t *testing.T) {
 		if in.DataStream.Namespace != tc.want || in.DataStream.FlowIndex() != "logs-sflow.flow-"+tc.want {
 			t.Errorf("unit namespace %q: namespace %q, flow index %q", tc.unitNS, in.DataStream.Namespace, in.DataStream.FlowIndex())
 		}
+	}
+}
+
+// TestAgentConfigNoCountersStream: without the counters stream (disabled
+// in Fleet), the flow input must drop counter events, which Agent's API
+// key may not write.
+func TestAgentConfigNoCountersStream(t *testing.T) {
+	unit := agentUnit(t, "prod", map[string]any{"host": "127.0.0.1:0"})
+	unit.Streams = unit.Streams[1:]
+	cfgs, err := AgentConfig(unit, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := config.ParseInput(cfgs[0].Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.DataStream.CountersEnabled() {
+		t.Error("a unit without the sflow.counters stream still publishes counter events")
 	}
 }
 

@@ -51,7 +51,8 @@ func New(b *beat.Beat, raw *conf.C) (beat.Beater, error) {
 	return &Beater{log: log, cfg: c, done: make(chan struct{})}, nil
 }
 
-// checkInputs validates every input and rejects duplicate ids and hosts.
+// checkInputs validates every input and rejects duplicate ids (the
+// factory refuses overlapping listen addresses when it creates the inputs).
 func checkInputs(inputs []*conf.C) error {
 	ids := map[string]int{}
 	for i, raw := range inputs {

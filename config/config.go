@@ -125,7 +125,14 @@ type DataStream struct {
 	Type      string `config:"type"`      // of flow and drop events; default logs
 	Dataset   string `config:"dataset"`   // of flow and drop events; default sflow.flow
 	Namespace string `config:"namespace"` // empty: no data stream routing
+	// Counters false drops counter events (and counts them) instead of
+	// sending them to the counters data stream: Elastic Agent's policy has
+	// no sflow.counters stream, so its API key may not write there.
+	Counters *bool `config:"counters"`
 }
+
+// CountersEnabled reports whether counter events are published.
+func (d DataStream) CountersEnabled() bool { return d.Counters == nil || *d.Counters }
 
 // Enabled reports whether events are routed to data streams.
 func (d DataStream) Enabled() bool { return d.Namespace != "" }

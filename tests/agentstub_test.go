@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -34,7 +35,6 @@ import (
 type agentStub struct {
 	mock.StubServerV2 // Actions, Store, Artifact and Log services
 
-	t      *testing.T
 	srv    *grpc.Server
 	socket string
 	token  string
@@ -45,6 +45,7 @@ type agentStub struct {
 	observed *proto.CheckinObserved
 	conns    int           // open check-in streams
 	changed  chan struct{} // a new expected state or a new observation
+	badToken atomic.Bool   // a check-in came with another token
 }
 
 // stubTLS is the certificate material of a stub Agent and its client.
@@ -58,7 +59,7 @@ type stubTLS struct {
 // directory; it requires a client certificate signed by its own CA.
 func startAgentStub(t *testing.T) *agentStub {
 	t.Helper()
-	a := &agentStub{t: t, token: mock.NewID(), tls: newStubTLS(t), changed: make(chan struct{}, 1)}
+	a := &agentStub{token: mock.NewID(), tls: newStubTLS(t), changed: make(chan struct{}, 1)}
 	a.ActionImpl = func(*proto.ActionResponse) error { return nil }
 	a.ActionsChan = make(chan *mock.PerformAction, 1)
 	dir, err := os.MkdirTemp("", "agent") // short: unix socket paths are limited to 108 bytes
@@ -83,7 +84,12 @@ func startAgentStub(t *testing.T) *agentStub {
 	proto.RegisterElasticAgentArtifactServer(a.srv, &a.StubServerV2)
 	proto.RegisterElasticAgentLogServer(a.srv, &a.StubServerV2)
 	go func() { _ = a.srv.Serve(lis) }()
-	t.Cleanup(a.srv.Stop)
+	t.Cleanup(func() {
+		a.srv.Stop()
+		if a.badToken.Load() {
+			t.Error("sflowbeat checked in with a token other than the one of its connection info")
+		}
+	})
 	return a
 }
 
@@ -140,7 +146,7 @@ func (a *agentStub) CheckinV2(stream proto.ElasticAgent_CheckinV2Server) error {
 				return
 			}
 			if obs.Token != a.token {
-				a.t.Errorf("check-in with token %q, want %q", obs.Token, a.token)
+				a.badToken.Store(true)
 			}
 			a.mu.Lock()
 			a.observed = obs
@@ -195,8 +201,8 @@ func (a *agentStub) setConnected(open bool) {
 }
 
 // waitDisconnected waits until no component is connected.
-func (a *agentStub) waitDisconnected(timeout time.Duration) {
-	a.t.Helper()
+func (a *agentStub) waitDisconnected(t *testing.T, timeout time.Duration) {
+	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for time.Now().Before(deadline) {
 		a.mu.Lock()
@@ -207,7 +213,7 @@ func (a *agentStub) waitDisconnected(timeout time.Duration) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	a.t.Fatalf("a component is still connected after %s", timeout)
+	t.Fatalf("a component is still connected after %s", timeout)
 }
 
 // streamState returns the state and message that a unit's last
@@ -233,8 +239,8 @@ func (a *agentStub) streamState(unitID, streamID string) (string, string) {
 
 // waitStream waits until a stream reports state with a message that
 // contains msg.
-func (a *agentStub) waitStream(unitID, streamID, state, msg string, timeout time.Duration) {
-	a.t.Helper()
+func (a *agentStub) waitStream(t *testing.T, unitID, streamID, state, msg string, timeout time.Duration) {
+	t.Helper()
 	deadline := time.Now().Add(timeout)
 	var st, m string
 	for time.Now().Before(deadline) {
@@ -243,12 +249,12 @@ func (a *agentStub) waitStream(unitID, streamID, state, msg string, timeout time
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	a.t.Fatalf("stream %s: %s %q after %s, want %s %q", streamID, st, m, timeout, state, msg)
+	t.Fatalf("stream %s: %s %q after %s, want %s %q", streamID, st, m, timeout, state, msg)
 }
 
 // waitUnit waits until unit id reports state, and returns its message.
-func (a *agentStub) waitUnit(id string, state proto.State, timeout time.Duration) string {
-	a.t.Helper()
+func (a *agentStub) waitUnit(t *testing.T, id string, state proto.State, timeout time.Duration) string {
+	t.Helper()
 	deadline := time.Now().Add(timeout)
 	var last proto.State
 	var lastMsg string
@@ -260,7 +266,7 @@ func (a *agentStub) waitUnit(id string, state proto.State, timeout time.Duration
 		last, lastMsg = s, msg
 		time.Sleep(50 * time.Millisecond)
 	}
-	a.t.Fatalf("unit %s: state %s (%q) after %s, want %s", id, last, lastMsg, timeout, state)
+	t.Fatalf("unit %s: state %s (%q) after %s, want %s", id, last, lastMsg, timeout, state)
 	return ""
 }
 

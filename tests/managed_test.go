@@ -178,19 +178,19 @@ func TestManagedByAgent(t *testing.T) {
 
 	port1 := freeUDPPort(t)
 	agent.setExpected(inputUnit(t, 1, port1, proto.State_HEALTHY), outputUnit(t, 1, es1.URL))
-	agent.waitUnit(outputUnitID, proto.State_HEALTHY, 60*time.Second)
-	agent.waitUnit(inputUnitID, proto.State_HEALTHY, 60*time.Second)
+	agent.waitUnit(t, outputUnitID, proto.State_HEALTHY, 60*time.Second)
+	agent.waitUnit(t, inputUnitID, proto.State_HEALTHY, 60*time.Second)
 	checkStreams(t, agent, port1)
 	sendCapture(t, udpAddr(port1), capFile)
 	checkDataStreams(t, waitDocs(t, es1, perCapture, 60*time.Second))
 
 	t.Run("degraded while datagrams are rejected", func(t *testing.T) {
 		sendRaw(t, udpAddr(port1), garbageDatagrams()[0].data)
-		msg := agent.waitUnit(inputUnitID, proto.State_DEGRADED, 10*time.Second)
+		msg := agent.waitUnit(t, inputUnitID, proto.State_DEGRADED, 10*time.Second)
 		if !strings.Contains(msg, "invalid datagrams") {
 			t.Errorf("DEGRADED message %q does not say what went wrong", msg)
 		}
-		agent.waitUnit(inputUnitID, proto.State_HEALTHY, 10*time.Second)
+		agent.waitUnit(t, inputUnitID, proto.State_HEALTHY, 10*time.Second)
 	})
 
 	parent := t
@@ -202,7 +202,7 @@ func TestManagedByAgent(t *testing.T) {
 		sendCapture(t, udpAddr(port1), capFile)
 		agent.setExpected(inputUnit(t, 2, port1, proto.State_HEALTHY), outputUnit(t, 2, es2.URL))
 		b.waitExit(60 * time.Second)
-		agent.waitDisconnected(10 * time.Second)
+		agent.waitDisconnected(t, 10*time.Second)
 		if got := len(es1.Docs()); got != before+perCapture {
 			t.Errorf("the old output has %d documents after the restart, want %d: events were lost", got, before+perCapture)
 		}
@@ -227,27 +227,32 @@ func TestManagedByAgent(t *testing.T) {
 			}
 			defer taken.Close()
 			agent.setExpected(inputUnit(t, 4, taken.LocalAddr().(*net.UDPAddr).Port, proto.State_HEALTHY), outputUnit(t, 2, es2.URL))
-			msg := agent.waitUnit(inputUnitID, proto.State_FAILED, 30*time.Second)
+			msg := agent.waitUnit(t, inputUnitID, proto.State_FAILED, 30*time.Second)
 			if !strings.Contains(msg, "address already in use") {
 				t.Errorf("FAILED message %q does not name the cause", msg)
 			}
 		})
 		agent.setExpected(inputUnit(t, 5, port2, proto.State_HEALTHY), outputUnit(t, 2, es2.URL))
-		agent.waitUnit(inputUnitID, proto.State_HEALTHY, 30*time.Second)
+		agent.waitUnit(t, inputUnitID, proto.State_HEALTHY, 30*time.Second)
 		waitListening(t, agent, port2)
 	})
 
 	t.Run("add and remove an integration", func(t *testing.T) {
+		// On the port of the first one: refused, not shared.
+		agent.setExpected(inputUnit(t, 6, port2, proto.State_HEALTHY), sflowUnit(t, 2, 1, port2, proto.State_HEALTHY), outputUnit(t, 2, es2.URL))
+		if msg := agent.waitUnit(t, "sflow-default-sflow-2", proto.State_FAILED, 30*time.Second); !strings.Contains(msg, "already listens") {
+			t.Errorf("FAILED message %q does not name the input that holds the port", msg)
+		}
 		port3 := freeUDPPort(t)
-		agent.setExpected(inputUnit(t, 6, port2, proto.State_HEALTHY), sflowUnit(t, 2, 1, port3, proto.State_HEALTHY), outputUnit(t, 2, es2.URL))
-		agent.waitStream("sflow-default-sflow-2", "sflow-sflow.flow-2", "HEALTHY", fmt.Sprintf("receiving sFlow on 127.0.0.1:%d", port3), 60*time.Second)
+		agent.setExpected(inputUnit(t, 6, port2, proto.State_HEALTHY), sflowUnit(t, 2, 2, port3, proto.State_HEALTHY), outputUnit(t, 2, es2.URL))
+		agent.waitStream(t, "sflow-default-sflow-2", "sflow-sflow.flow-2", "HEALTHY", fmt.Sprintf("receiving sFlow on 127.0.0.1:%d", port3), 60*time.Second)
 		before := len(es2.Docs())
 		sendCapture(t, udpAddr(port3), capFile)
 		waitDocs(t, es2, before+perCapture, 30*time.Second)
 		// Agent removes a unit in two steps: it expects it STOPPED, then
 		// drops it once it reports STOPPED.
-		agent.setExpected(inputUnit(t, 6, port2, proto.State_HEALTHY), sflowUnit(t, 2, 1, port3, proto.State_STOPPED), outputUnit(t, 2, es2.URL))
-		agent.waitUnit("sflow-default-sflow-2", proto.State_STOPPED, 30*time.Second)
+		agent.setExpected(inputUnit(t, 6, port2, proto.State_HEALTHY), sflowUnit(t, 2, 2, port3, proto.State_STOPPED), outputUnit(t, 2, es2.URL))
+		agent.waitUnit(t, "sflow-default-sflow-2", proto.State_STOPPED, 30*time.Second)
 		waitPortFree(t, port3)
 		agent.setExpected(inputUnit(t, 6, port2, proto.State_HEALTHY), outputUnit(t, 2, es2.URL))
 		waitListening(t, agent, port2) // the first integration kept running
@@ -260,7 +265,7 @@ func TestManagedByAgent(t *testing.T) {
 		port := port2
 		sendCapture(t, udpAddr(port), capFile)
 		agent.setExpected(inputUnit(t, 6, port, proto.State_STOPPED), outputUnit(t, 2, es2.URL))
-		agent.waitUnit(inputUnitID, proto.State_STOPPED, 30*time.Second)
+		agent.waitUnit(t, inputUnitID, proto.State_STOPPED, 30*time.Second)
 		waitDocs(t, es2, before+perCapture, 30*time.Second)
 		b.stop(30 * time.Second)
 		if got := len(es2.Docs()); got != before+perCapture {
@@ -273,14 +278,8 @@ func TestManagedByAgent(t *testing.T) {
 // stream receives on port, the counters stream listens nowhere.
 func checkStreams(t *testing.T, agent *agentStub, port int) {
 	t.Helper()
-	st, msg := agent.streamState(inputUnitID, flowStreamID)
-	if st != "HEALTHY" || !strings.Contains(msg, fmt.Sprintf("receiving sFlow on 127.0.0.1:%d", port)) {
-		t.Errorf("flow stream: %s %q, want HEALTHY 'receiving sFlow on 127.0.0.1:%d'", st, msg, port)
-	}
-	st, msg = agent.streamState(inputUnitID, countersStream)
-	if st != "HEALTHY" || !strings.Contains(msg, "received by the sflow.flow stream") {
-		t.Errorf("counters stream: %s %q, want HEALTHY, received by the flow stream", st, msg)
-	}
+	waitListening(t, agent, port)
+	agent.waitStream(t, inputUnitID, countersStream, "HEALTHY", "received by the sflow.flow stream", 30*time.Second)
 }
 
 // checkDataStreams checks that flow and drop events went to the flow data
@@ -339,7 +338,7 @@ func lookup(doc map[string]any, path string) any {
 // port: a policy change applies asynchronously.
 func waitListening(t *testing.T, agent *agentStub, port int) {
 	t.Helper()
-	agent.waitStream(inputUnitID, flowStreamID, "HEALTHY", fmt.Sprintf("receiving sFlow on 127.0.0.1:%d", port), 60*time.Second)
+	agent.waitStream(t, inputUnitID, flowStreamID, "HEALTHY", fmt.Sprintf("receiving sFlow on 127.0.0.1:%d", port), 60*time.Second)
 }
 
 // freeUDPPort returns a loopback UDP port that is free now.

@@ -16,7 +16,8 @@ import (
 // stopped. (A port that cannot be bound fails Create, which Agent sees as
 // a FAILED unit.)
 func (in *Input) SetStatusReporter(r status.StatusReporter) {
-	in.health = &health{r: r, m: in.m, period: in.cfg.StatusPeriod, addr: in.Addr().String(), done: make(chan struct{})}
+	in.health = &health{r: r, m: in.m, period: in.cfg.StatusPeriod, addr: in.Addr().String(), done: make(chan struct{}),
+		noCounters: in.cfg.DataStream.Enabled() && !in.cfg.DataStream.CountersEnabled()}
 }
 
 // health evaluates and reports the state of one input every period.
@@ -25,14 +26,17 @@ type health struct {
 	m      *metrics
 	period time.Duration // 0: report only start and stop
 	addr   string
-	last   losses
-	done   chan struct{}
-	wg     sync.WaitGroup
+	// noCounters: counter events are dropped (the policy has no counters
+	// stream); HEALTHY says so.
+	noCounters bool
+	last       losses
+	done       chan struct{}
+	wg         sync.WaitGroup
 }
 
 // losses are the counters whose increase makes an input DEGRADED.
 type losses struct {
-	dropped, denied, invalid uint64
+	kernel, dropped, denied, invalid uint64
 }
 
 // start reports HEALTHY and starts the periodic evaluation.
@@ -88,25 +92,45 @@ func (h *health) stopped() {
 
 // healthy is the message of the HEALTHY state.
 func (h *health) healthy() string {
+	if h.noCounters {
+		return "receiving sFlow on " + h.addr + "; counter samples are dropped: the policy has no sflow.counters stream"
+	}
 	return "receiving sFlow on " + h.addr
 }
 
 // read returns the current loss counters.
 func (h *health) read() losses {
-	return losses{dropped: h.m.datagramsDropped.Get(), denied: h.m.datagramsDenied.Get(), invalid: h.m.datagramsInvalid.Get()}
+	l := losses{dropped: h.m.datagramsDropped.Get(), denied: h.m.datagramsDenied.Get(), invalid: h.m.datagramsInvalid.Get()}
+	if h.m.kernelDrops != nil {
+		l.kernel = h.m.kernelDrops.Get()
+	}
+	return l
 }
 
 // since returns the losses that happened after before.
 func (l losses) since(before losses) losses {
-	return losses{dropped: l.dropped - before.dropped, denied: l.denied - before.denied, invalid: l.invalid - before.invalid}
+	return losses{kernel: sub(l.kernel, before.kernel), dropped: l.dropped - before.dropped,
+		denied: l.denied - before.denied, invalid: l.invalid - before.invalid}
+}
+
+// sub returns a-b, or 0 when the gauge went down (the kernel's drop count
+// is a gauge read from /proc that restarts with the socket).
+func sub(a, b uint64) uint64 {
+	if a < b {
+		return 0
+	}
+	return a - b
 }
 
 // describe explains the losses of a period, or returns "" when there were
 // none.
 func (l losses) describe(period time.Duration) string {
 	var parts []string
+	if l.kernel > 0 {
+		parts = append(parts, fmt.Sprintf("%d datagrams dropped by the kernel (socket receive buffer full: raise read_buffer and net.core.rmem_max)", l.kernel))
+	}
 	if l.dropped > 0 {
-		parts = append(parts, fmt.Sprintf("%d datagrams dropped because the decoders could not keep up (queue full)", l.dropped))
+		parts = append(parts, fmt.Sprintf("%d datagrams dropped because the decode queue was full (decoders or output too slow)", l.dropped))
 	}
 	if l.denied > 0 {
 		parts = append(parts, fmt.Sprintf("%d datagrams rejected from exporters not in allowed_exporters", l.denied))

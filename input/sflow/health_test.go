@@ -49,7 +49,7 @@ func TestHealth(t *testing.T) {
 	m.datagramsDropped.Add(3)
 	m.datagramsDenied.Inc()
 	h.check()
-	want := "Degraded: in the last 1h0m0s: 3 datagrams dropped because the decoders could not keep up (queue full); " +
+	want := "Degraded: in the last 1h0m0s: 3 datagrams dropped because the decode queue was full (decoders or output too slow); " +
 		"1 datagrams rejected from exporters not in allowed_exporters"
 	if got := r.last(); got != want {
 		t.Errorf("after losses:\n got %q\nwant %q", got, want)
@@ -62,6 +62,14 @@ func TestHealth(t *testing.T) {
 	h.check()
 	if got := r.last(); !strings.Contains(got, "1 invalid datagrams") {
 		t.Errorf("after an invalid datagram: %q", got)
+	}
+	if m.kernelDrops == nil {
+		t.Fatal("the kernel's drop counter (system_packet_drops) is not in the registry")
+	}
+	m.kernelDrops.Set(m.kernelDrops.Get() + 5)
+	h.check()
+	if got := r.last(); !strings.Contains(got, "5 datagrams dropped by the kernel") {
+		t.Errorf("after kernel drops: %q", got)
 	}
 	h.stopping()
 	h.stopped()
@@ -92,5 +100,21 @@ func TestRouter(t *testing.T) {
 		if got := typ.(string) + "-" + dsName.(string) + "-prod"; got != want {
 			t.Errorf("%s: data_stream fields name %s, want %s", dataset, got, want)
 		}
+	}
+}
+
+// TestRouterDropsCounters checks that counter events are dropped and
+// counted when there is no counters data stream.
+func TestRouterDropsCounters(t *testing.T) {
+	m := newMetrics(monitoring.NewRegistry(), "127.0.0.1:0", 0, logp.NewNopLogger())
+	defer m.close()
+	c := config.DefaultInput()
+	off := false
+	c.DataStream.Namespace, c.DataStream.Counters = "prod", &off
+	p := newProcessor(c, m, newRateLog(logp.NewNopLogger(), time.Minute), nil)
+	p.evs = []ecs.Event{{Fields: mapstr.M{}, Dataset: ecs.DatasetCounters}, {Fields: mapstr.M{}, Dataset: ecs.DatasetFlow}}
+	out := p.route.filter(p.evs, m, nil)
+	if len(out) != 1 || out[0].Meta["index"] != "logs-sflow.flow-prod" || m.countersDropped.Get() != 1 {
+		t.Errorf("%d events (%v), counters_dropped_total %d; want the flow event only and 1 dropped", len(out), out, m.countersDropped.Get())
 	}
 }

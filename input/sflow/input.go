@@ -34,13 +34,14 @@ type Factory struct {
 	log      *logp.Logger
 	registry *monitoring.Registry // parent of the per-input registries
 	opts     options
+	ports    *ports // listen addresses of the running inputs
 }
 
 // NewFactory returns a Factory whose inputs log to log, register their
 // metrics under registry (the beat's inputs registry) and wait up to
 // shutdownTimeout, when they stop, for their events to be acknowledged.
 func NewFactory(log *logp.Logger, registry *monitoring.Registry, shutdownTimeout time.Duration) *Factory {
-	return &Factory{log: log, registry: registry, opts: options{shutdownTimeout: shutdownTimeout}}
+	return &Factory{log: log, registry: registry, opts: options{shutdownTimeout: shutdownTimeout}, ports: &ports{}}
 }
 
 // CheckConfig validates an input configuration without starting it.
@@ -61,7 +62,16 @@ func (f *Factory) Create(p beat.PipelineConnector, cfg *conf.C) (cfgfile.Runner,
 	if isCountersStream(c) {
 		return &countersStream{cfg: c}, nil
 	}
-	return newInput(c, p, f.log, f.registry, f.opts)
+	if err := f.ports.claim(c.ID, c.Host); err != nil {
+		return nil, fmt.Errorf("sflow input %s: %w", c.ID, err)
+	}
+	in, err := newInput(c, p, f.log, f.registry, f.opts)
+	if err != nil {
+		f.ports.release(c.ID)
+		return nil, err
+	}
+	in.release = func() { f.ports.release(c.ID) }
+	return in, nil
 }
 
 // Input is one running sflow input: cfg.Workers UDP sockets bound to the
@@ -77,11 +87,12 @@ type Input struct {
 	m       *metrics
 	parent  *monitoring.Registry
 
-	opts   options
-	health *health             // set under Elastic Agent, before Start
-	names  *ecs.InterfaceNames // shared by the decoders
-	queue  chan *datagram      // datagrams waiting for a decoder
-	free   chan *datagram      // buffers ready for the readers
+	opts    options
+	release func()              // frees the listen address in the Factory
+	health  *health             // set under Elastic Agent, before Start
+	names   *ecs.InterfaceNames // shared by the decoders
+	queue   chan *datagram      // datagrams waiting for a decoder
+	free    chan *datagram      // buffers ready for the readers
 
 	abandoned           atomic.Bool // the shutdown timeout passed: drop what is still queued
 	startOnce, stopOnce sync.Once
@@ -279,6 +290,9 @@ func (in *Input) Stop() {
 			in.health.stopping()
 		}
 		closeAll(in.conns)
+		if in.release != nil {
+			in.release()
+		}
 		in.drain()
 		in.m.close()
 		inputmon.CancelMetricsRegistry(in.cfg.ID, config.InputType, in.parent, in.log)

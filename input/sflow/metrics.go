@@ -36,12 +36,14 @@ type metrics struct {
 	samplesUnknown  *monitoring.Uint // samples of unknown format, skipped
 	recordsUnknown  *monitoring.Uint // records of unknown format, skipped
 	recordsInvalid  *monitoring.Uint // records dropped as malformed
+	countersDropped *monitoring.Uint // counter events dropped: no counters data stream (data_stream.counters false)
 	eventsPublished *monitoring.Uint // events handed to the pipeline
 	eventsAcked     *monitoring.Uint // events acknowledged by the output
 	queueLength     *monitoring.Uint // datagrams waiting for a worker (gauge)
 
-	udpMu sync.Mutex      // netmetrics.UDP.EventReceived is not safe for concurrent readers
-	udp   *netmetrics.UDP // kernel receive queue and drops, arrival histograms
+	udpMu       sync.Mutex       // netmetrics.UDP.EventReceived is not safe for concurrent readers
+	udp         *netmetrics.UDP  // kernel receive queue and drops, arrival histograms
+	kernelDrops *monitoring.Uint // udp's system_packet_drops (nil if absent)
 }
 
 // received counts a datagram read from a socket.
@@ -70,6 +72,7 @@ func newMetrics(reg *monitoring.Registry, host string, readBuffer uint64, log *l
 		samplesUnknown:    monitoring.NewUint(reg, "samples_unknown_total"),
 		recordsUnknown:    monitoring.NewUint(reg, "records_unknown_total"),
 		recordsInvalid:    monitoring.NewUint(reg, "records_invalid_total"),
+		countersDropped:   monitoring.NewUint(reg, "counters_dropped_total"),
 		eventsPublished:   monitoring.NewUint(reg, "events_published_total"),
 		eventsAcked:       monitoring.NewUint(reg, "events_acked_total"),
 		queueLength:       monitoring.NewUint(reg, "queue_length_gauge"),
@@ -79,6 +82,7 @@ func newMetrics(reg *monitoring.Registry, host string, readBuffer uint64, log *l
 		m.invalidByCause[c] = monitoring.NewUint(byCause, c+"_total")
 	}
 	m.udp = netmetrics.NewUDP(reg, host, readBuffer, 10*time.Second, log)
+	m.kernelDrops, _ = reg.Get("system_packet_drops").(*monitoring.Uint)
 	return m
 }
 

@@ -75,10 +75,7 @@ func (p *processor) process(d *datagram) []beat.Event {
 			"samples_invalid", dg.Stats.SamplesMalformed, "records_invalid", dg.Stats.RecordsMalformed)
 	}
 	p.evs = p.mapper.Map(dg, d.at, p.evs[:0])
-	p.out = p.out[:0]
-	for _, e := range p.evs {
-		p.out = append(p.out, p.route.event(e))
-	}
+	p.out = p.route.filter(p.evs, p.m, p.out[:0])
 	return p.out
 }
 
@@ -87,6 +84,7 @@ func (p *processor) process(d *datagram) []beat.Event {
 // counter events to the counters data stream, with data_stream.* set.
 type router struct {
 	flow, counters dataStream
+	dropCounters   bool // no counters data stream to write to
 }
 
 // dataStream is one data stream: its name and data_stream.* values.
@@ -101,9 +99,23 @@ func newRouter(d config.DataStream) router {
 		return router{}
 	}
 	return router{
-		flow:     dataStream{index: d.FlowIndex(), typ: d.Type, dataset: d.Dataset, namespace: d.Namespace},
-		counters: dataStream{index: d.CountersIndex(), typ: "metrics", dataset: config.CountersDataset, namespace: d.Namespace},
+		flow:         dataStream{index: d.FlowIndex(), typ: d.Type, dataset: d.Dataset, namespace: d.Namespace},
+		counters:     dataStream{index: d.CountersIndex(), typ: "metrics", dataset: config.CountersDataset, namespace: d.Namespace},
+		dropCounters: !d.CountersEnabled(),
 	}
+}
+
+// filter appends the beat events of evs to dst, without the counter events
+// when they are dropped (counted in m).
+func (r router) filter(evs []ecs.Event, m *metrics, dst []beat.Event) []beat.Event {
+	for _, e := range evs {
+		if r.dropCounters && e.Dataset == ecs.DatasetCounters {
+			m.countersDropped.Inc()
+			continue
+		}
+		dst = append(dst, r.event(e))
+	}
+	return dst
 }
 
 // event returns the beat event of e, in its data stream when routing is on.
