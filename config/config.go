@@ -150,12 +150,34 @@ func (d *DataStream) Validate() error {
 		return nil
 	}
 	for _, part := range []struct{ name, v string }{{"type", d.Type}, {"dataset", d.Dataset}, {"namespace", d.Namespace}} {
-		if part.v == "" || strings.ToLower(part.v) != part.v || strings.ContainsAny(part.v, "-\\/*?\"<>| ,#:") {
-			return fmt.Errorf("data_stream.%s %q: must be non-empty lowercase without '-' or any of \\/*?\"<>| ,#:", part.name, part.v)
+		if err := validateDataStreamPart(part.v); err != nil {
+			return fmt.Errorf("data_stream.%s %q: %w", part.name, part.v, err)
 		}
 	}
-	if len(d.FlowIndex()) > 255 || len(d.CountersIndex()) > 255 {
-		return fmt.Errorf("data_stream: %q is longer than the 255 bytes Elasticsearch allows", d.FlowIndex())
+	if len(d.Namespace) > 100 {
+		return fmt.Errorf("data_stream.namespace %q: longer than the 100 bytes Fleet allows", d.Namespace)
+	}
+	for _, index := range []string{d.FlowIndex(), d.CountersIndex()} {
+		if len(index) > 255 {
+			return fmt.Errorf("data_stream: %q is longer than the 255 bytes Elasticsearch allows", index)
+		}
+	}
+	return nil
+}
+
+// validateDataStreamPart checks one part of a data stream name against
+// Elasticsearch's index name rules (lowercase, none of \/*?"<>| ,#: and
+// no leading -, _ or +) plus the data stream rule that parts hold no '-'.
+func validateDataStreamPart(v string) error {
+	switch {
+	case v == "":
+		return errors.New("must not be empty")
+	case strings.ToLower(v) != v:
+		return errors.New("must be lowercase")
+	case strings.ContainsAny(v, "-\\/*?\"<>| ,#:"):
+		return errors.New(`must not contain '-' or any of \/*?"<>| ,#:`)
+	case strings.HasPrefix(v, "_") || strings.HasPrefix(v, "+"):
+		return errors.New("must not start with '_' or '+'")
 	}
 	return nil
 }

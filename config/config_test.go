@@ -102,6 +102,11 @@ func TestDataStream(t *testing.T) {
 		{yaml: "data_stream.namespace: Prod", err: "lowercase"},
 		{yaml: "data_stream.namespace: a-b", err: "data_stream.namespace"},
 		{yaml: "data_stream: {namespace: x, dataset: 'my data'}", err: "data_stream.dataset"},
+		{yaml: "data_stream: {namespace: x, type: ''}", err: "data_stream.type \"\": must not be empty"},
+		{yaml: "data_stream.namespace: _x", err: "must not start"},
+		{yaml: "data_stream.namespace: " + strings.Repeat("n", 101), err: "100 bytes"},
+		{yaml: "data_stream: {namespace: x, dataset: " + strings.Repeat("d", 250) + "}", err: "255 bytes"},
+		{yaml: "{index: my-flows, data_stream.namespace: x}", err: "not both"},
 	} {
 		c, err := conf.NewConfigWithYAML([]byte(tc.yaml), "test")
 		if err != nil {
