@@ -118,3 +118,28 @@ func TestRouterDropsCounters(t *testing.T) {
 		t.Errorf("%d events (%v), counters_dropped_total %d; want the flow event only and 1 dropped", len(out), out, m.countersDropped.Get())
 	}
 }
+
+// TestCountersStream checks the runner of the counters data stream's
+// stream: it listens nowhere and reports HEALTHY, then STOPPED.
+func TestCountersStream(t *testing.T) {
+	c := config.DefaultInput()
+	c.ID, c.DataStream.Namespace, c.DataStream.Type, c.DataStream.Dataset = "counters-1", "prod", "metrics", config.CountersDataset
+	if !isCountersStream(c) {
+		t.Fatal("a metrics sflow.counters data stream is not recognised as the counters stream")
+	}
+	r := &recorder{}
+	s := &countersStream{cfg: c}
+	s.SetStatusReporter(r)
+	s.Start()
+	if got := r.last(); !strings.HasPrefix(got, "Running: counter samples are received by the sflow.flow stream") {
+		t.Errorf("after Start: %q", got)
+	}
+	s.Stop()
+	if got := r.last(); got != "Stopped: stopped" {
+		t.Errorf("after Stop: %q", got)
+	}
+	c.DataStream.Dataset = config.FlowDataset
+	if isCountersStream(c) {
+		t.Error("the flow data stream is taken for the counters stream")
+	}
+}
