@@ -165,113 +165,139 @@ func outputUnit(t *testing.T, rev uint64, esURL string) *proto.UnitExpected {
 // TestManagedByAgent drives sflowbeat as Elastic Agent does, through the
 // control protocol with mutual TLS and the connection info on stdin:
 // documents go to the data streams, units report their real state, policy
-// changes (output, port) apply without a restart, a port in use fails the
+// changes (output, port, integrations) apply, a port in use fails the
 // unit, and stopping the unit then SIGTERM publishes everything.
 func TestManagedByAgent(t *testing.T) {
-	es1, es2 := esmock.Start(), esmock.Start()
-	defer es1.Close()
-	defer es2.Close()
-	agent := startAgentStub(t)
-	b := startBeatStdin(t, "", agent.connInfo(t), managedArgs(t)...)
-	capFile := capture("cistern-sflow-dumps.pcap") // flows, counters and a drop event
-	perCapture := len(decodeEvents(t, capFile))
+	m := startManaged(t)
+	t.Run("degraded while datagrams are rejected", m.degraded)
+	t.Run("output change restarts the beat", m.outputChange)
+	t.Run("port change", m.portChange)
+	t.Run("add and remove an integration", m.addRemove)
+	t.Run("stop then SIGTERM publishes everything", m.stop)
+}
 
-	port1 := freeUDPPort(t)
-	agent.setExpected(inputUnit(t, 1, port1, proto.State_HEALTHY), outputUnit(t, 1, es1.URL))
-	agent.waitUnit(t, outputUnitID, proto.State_HEALTHY, 60*time.Second)
-	agent.waitUnit(t, inputUnitID, proto.State_HEALTHY, 60*time.Second)
-	checkStreams(t, agent, port1)
-	sendCapture(t, udpAddr(port1), capFile)
-	checkDataStreams(t, waitDocs(t, es1, perCapture, 60*time.Second))
+// managed is a managed sflowbeat, its stub Agent and its two outputs; its
+// methods are the phases of TestManagedByAgent, in order.
+type managed struct {
+	parent       *testing.T // owns the beat processes
+	agent        *agentStub
+	b            *beat
+	es1, es2     *esmock.Server
+	capFile      string
+	perCapture   int // events of capFile
+	port1, port2 int
+}
 
-	t.Run("degraded while datagrams are rejected", func(t *testing.T) {
-		sendRaw(t, udpAddr(port1), garbageDatagrams()[0].data)
-		msg := agent.waitUnit(t, inputUnitID, proto.State_DEGRADED, 10*time.Second)
-		if !strings.Contains(msg, "invalid datagrams") {
-			t.Errorf("DEGRADED message %q does not say what went wrong", msg)
+// startManaged starts the stub Agent and sflowbeat, sends the first policy
+// (input on port1, output es1) and checks the first documents.
+func startManaged(t *testing.T) *managed {
+	m := &managed{parent: t, es1: esmock.Start(), es2: esmock.Start(), agent: startAgentStub(t),
+		capFile: capture("cistern-sflow-dumps.pcap"), // flows, counters and a drop event
+		port1:   freeUDPPort(t), port2: freeUDPPort(t)}
+	t.Cleanup(m.es1.Close)
+	t.Cleanup(m.es2.Close)
+	m.perCapture = len(decodeEvents(t, m.capFile))
+	m.b = startBeatStdin(t, "", m.agent.connInfo(t), managedArgs(t)...)
+	m.agent.setExpected(inputUnit(t, 1, m.port1, proto.State_HEALTHY), outputUnit(t, 1, m.es1.URL))
+	m.agent.waitUnit(t, outputUnitID, proto.State_HEALTHY, 60*time.Second)
+	m.agent.waitUnit(t, inputUnitID, proto.State_HEALTHY, 60*time.Second)
+	checkStreams(t, m.agent, m.port1)
+	sendCapture(t, udpAddr(m.port1), m.capFile)
+	checkDataStreams(t, waitDocs(t, m.es1, m.perCapture, 60*time.Second))
+	return m
+}
+
+// degraded: invalid datagrams make the unit DEGRADED, then HEALTHY again.
+func (m *managed) degraded(t *testing.T) {
+	sendRaw(t, udpAddr(m.port1), garbageDatagrams()[0].data)
+	msg := m.agent.waitUnit(t, inputUnitID, proto.State_DEGRADED, 10*time.Second)
+	if !strings.Contains(msg, "invalid datagrams") {
+		t.Errorf("DEGRADED message %q does not say what went wrong", msg)
+	}
+	m.agent.waitUnit(t, inputUnitID, proto.State_HEALTHY, 10*time.Second)
+}
+
+// outputChange: with restart_on_output_change (sflowbeat.spec.yml) the
+// beat publishes what it read, exits cleanly, and Agent starts it again
+// with the new output.
+func (m *managed) outputChange(t *testing.T) {
+	before := len(m.es1.Docs())
+	sendCapture(t, udpAddr(m.port1), m.capFile)
+	m.agent.setExpected(inputUnit(t, 2, m.port1, proto.State_HEALTHY), outputUnit(t, 2, m.es2.URL))
+	m.b.waitExit(60 * time.Second)
+	m.agent.waitDisconnected(t, 10*time.Second)
+	if got := len(m.es1.Docs()); got != before+m.perCapture {
+		t.Errorf("the old output has %d documents after the restart, want %d: events were lost", got, before+m.perCapture)
+	}
+	m.b = startBeatStdin(m.parent, "", m.agent.connInfo(t), managedArgs(t)...) // outlives this subtest
+	waitListening(t, m.agent, m.port1)
+	sendCapture(t, udpAddr(m.port1), m.capFile)
+	waitDocs(t, m.es2, m.perCapture, 30*time.Second)
+}
+
+// portChange: the input moves to port2 and releases port1; a port held by
+// another program fails the unit; moving back recovers it.
+func (m *managed) portChange(t *testing.T) {
+	before := len(m.es2.Docs())
+	m.agent.setExpected(inputUnit(t, 3, m.port2, proto.State_HEALTHY), outputUnit(t, 2, m.es2.URL))
+	waitListening(t, m.agent, m.port2)
+	waitPortFree(t, m.port1)
+	sendCapture(t, udpAddr(m.port2), m.capFile)
+	waitDocs(t, m.es2, before+m.perCapture, 30*time.Second)
+	t.Run("failed when the port is taken", func(t *testing.T) {
+		taken, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+		if err != nil {
+			t.Fatal(err)
 		}
-		agent.waitUnit(t, inputUnitID, proto.State_HEALTHY, 10*time.Second)
-	})
-
-	parent := t
-	t.Run("output change restarts the beat", func(t *testing.T) {
-		// libbeat 9.3 cannot replace a running output in place; with
-		// restart_on_output_change (sflowbeat.spec.yml) it exits cleanly
-		// and Agent starts it again with the new output.
-		before := len(es1.Docs())
-		sendCapture(t, udpAddr(port1), capFile)
-		agent.setExpected(inputUnit(t, 2, port1, proto.State_HEALTHY), outputUnit(t, 2, es2.URL))
-		b.waitExit(60 * time.Second)
-		agent.waitDisconnected(t, 10*time.Second)
-		if got := len(es1.Docs()); got != before+perCapture {
-			t.Errorf("the old output has %d documents after the restart, want %d: events were lost", got, before+perCapture)
-		}
-		b = startBeatStdin(parent, "", agent.connInfo(t), managedArgs(t)...) // outlives this subtest
-		waitListening(t, agent, port1)
-		sendCapture(t, udpAddr(port1), capFile)
-		waitDocs(t, es2, perCapture, 30*time.Second)
-	})
-
-	port2 := freeUDPPort(t)
-	t.Run("port change", func(t *testing.T) {
-		before := len(es2.Docs())
-		agent.setExpected(inputUnit(t, 3, port2, proto.State_HEALTHY), outputUnit(t, 2, es2.URL))
-		waitListening(t, agent, port2)
-		waitPortFree(t, port1)
-		sendCapture(t, udpAddr(port2), capFile)
-		waitDocs(t, es2, before+perCapture, 30*time.Second)
-		t.Run("failed when the port is taken", func(t *testing.T) {
-			taken, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer taken.Close()
-			agent.setExpected(inputUnit(t, 4, taken.LocalAddr().(*net.UDPAddr).Port, proto.State_HEALTHY), outputUnit(t, 2, es2.URL))
-			msg := agent.waitUnit(t, inputUnitID, proto.State_FAILED, 30*time.Second)
-			if !strings.Contains(msg, "address already in use") {
-				t.Errorf("FAILED message %q does not name the cause", msg)
-			}
-		})
-		agent.setExpected(inputUnit(t, 5, port2, proto.State_HEALTHY), outputUnit(t, 2, es2.URL))
-		agent.waitUnit(t, inputUnitID, proto.State_HEALTHY, 30*time.Second)
-		waitListening(t, agent, port2)
-	})
-
-	t.Run("add and remove an integration", func(t *testing.T) {
-		// On the port of the first one: refused, not shared.
-		agent.setExpected(inputUnit(t, 6, port2, proto.State_HEALTHY), sflowUnit(t, 2, 1, port2, proto.State_HEALTHY), outputUnit(t, 2, es2.URL))
-		if msg := agent.waitUnit(t, "sflow-default-sflow-2", proto.State_FAILED, 30*time.Second); !strings.Contains(msg, "already listens") {
-			t.Errorf("FAILED message %q does not name the input that holds the port", msg)
-		}
-		port3 := freeUDPPort(t)
-		agent.setExpected(inputUnit(t, 6, port2, proto.State_HEALTHY), sflowUnit(t, 2, 2, port3, proto.State_HEALTHY), outputUnit(t, 2, es2.URL))
-		agent.waitStream(t, "sflow-default-sflow-2", "sflow-sflow.flow-2", "HEALTHY", fmt.Sprintf("receiving sFlow on 127.0.0.1:%d", port3), 60*time.Second)
-		before := len(es2.Docs())
-		sendCapture(t, udpAddr(port3), capFile)
-		waitDocs(t, es2, before+perCapture, 30*time.Second)
-		// Agent removes a unit in two steps: it expects it STOPPED, then
-		// drops it once it reports STOPPED.
-		agent.setExpected(inputUnit(t, 6, port2, proto.State_HEALTHY), sflowUnit(t, 2, 2, port3, proto.State_STOPPED), outputUnit(t, 2, es2.URL))
-		agent.waitUnit(t, "sflow-default-sflow-2", proto.State_STOPPED, 30*time.Second)
-		waitPortFree(t, port3)
-		agent.setExpected(inputUnit(t, 6, port2, proto.State_HEALTHY), outputUnit(t, 2, es2.URL))
-		waitListening(t, agent, port2) // the first integration kept running
-		sendCapture(t, udpAddr(port2), capFile)
-		waitDocs(t, es2, before+2*perCapture, 30*time.Second)
-	})
-
-	t.Run("stop then SIGTERM publishes everything", func(t *testing.T) {
-		before := len(es2.Docs())
-		port := port2
-		sendCapture(t, udpAddr(port), capFile)
-		agent.setExpected(inputUnit(t, 6, port, proto.State_STOPPED), outputUnit(t, 2, es2.URL))
-		agent.waitUnit(t, inputUnitID, proto.State_STOPPED, 30*time.Second)
-		waitDocs(t, es2, before+perCapture, 30*time.Second)
-		b.stop(30 * time.Second)
-		if got := len(es2.Docs()); got != before+perCapture {
-			t.Errorf("%d documents after stop, want %d", got, before+perCapture)
+		defer taken.Close()
+		m.agent.setExpected(inputUnit(t, 4, taken.LocalAddr().(*net.UDPAddr).Port, proto.State_HEALTHY), outputUnit(t, 2, m.es2.URL))
+		msg := m.agent.waitUnit(t, inputUnitID, proto.State_FAILED, 30*time.Second)
+		if !strings.Contains(msg, "address already in use") {
+			t.Errorf("FAILED message %q does not name the cause", msg)
 		}
 	})
+	m.agent.setExpected(inputUnit(t, 5, m.port2, proto.State_HEALTHY), outputUnit(t, 2, m.es2.URL))
+	m.agent.waitUnit(t, inputUnitID, proto.State_HEALTHY, 30*time.Second)
+	waitListening(t, m.agent, m.port2)
+}
+
+// addRemove: a second integration on the first one's port fails; on its
+// own port it receives; stopped then removed (as Agent does), it releases
+// its port while the first keeps running.
+func (m *managed) addRemove(t *testing.T) {
+	first := inputUnit(t, 6, m.port2, proto.State_HEALTHY)
+	out := outputUnit(t, 2, m.es2.URL)
+	m.agent.setExpected(first, sflowUnit(t, 2, 1, m.port2, proto.State_HEALTHY), out)
+	if msg := m.agent.waitUnit(t, "sflow-default-sflow-2", proto.State_FAILED, 30*time.Second); !strings.Contains(msg, "already listens") {
+		t.Errorf("FAILED message %q does not name the input that holds the port", msg)
+	}
+	port3 := freeUDPPort(t)
+	m.agent.setExpected(first, sflowUnit(t, 2, 2, port3, proto.State_HEALTHY), out)
+	m.agent.waitStream(t, "sflow-default-sflow-2", "sflow-sflow.flow-2", "HEALTHY", fmt.Sprintf("receiving sFlow on 127.0.0.1:%d", port3), 60*time.Second)
+	before := len(m.es2.Docs())
+	sendCapture(t, udpAddr(port3), m.capFile)
+	waitDocs(t, m.es2, before+m.perCapture, 30*time.Second)
+	m.agent.setExpected(first, sflowUnit(t, 2, 2, port3, proto.State_STOPPED), out)
+	m.agent.waitUnit(t, "sflow-default-sflow-2", proto.State_STOPPED, 30*time.Second)
+	waitPortFree(t, port3)
+	m.agent.setExpected(first, out)
+	waitListening(t, m.agent, m.port2) // the first integration kept running
+	sendCapture(t, udpAddr(m.port2), m.capFile)
+	waitDocs(t, m.es2, before+2*m.perCapture, 30*time.Second)
+}
+
+// stop: Agent stops the input unit, then the beat gets SIGTERM; every
+// event read before is published, and the exit is clean.
+func (m *managed) stop(t *testing.T) {
+	before := len(m.es2.Docs())
+	sendCapture(t, udpAddr(m.port2), m.capFile)
+	m.agent.setExpected(inputUnit(t, 6, m.port2, proto.State_STOPPED), outputUnit(t, 2, m.es2.URL))
+	m.agent.waitUnit(t, inputUnitID, proto.State_STOPPED, 30*time.Second)
+	waitDocs(t, m.es2, before+m.perCapture, 30*time.Second)
+	m.b.stop(30 * time.Second)
+	if got := len(m.es2.Docs()); got != before+m.perCapture {
+		t.Errorf("%d documents after stop, want %d", got, before+m.perCapture)
+	}
 }
 
 // checkStreams checks the stream states the input unit reports: the flow
