@@ -2,6 +2,7 @@ package tests
 
 import (
 	"archive/zip"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/sflowbeat/sflowbeat/config"
 	"github.com/sflowbeat/sflowbeat/processor/ecs"
+	"github.com/sflowbeat/sflowbeat/tests/kibanacheck"
 )
 
 // fleetPackage is the Fleet integration package, relative to tests/.
@@ -25,14 +27,18 @@ const fleetPackage = "../packages/sflow"
 
 // TestFleetPackage checks packages/sflow: it passes package-spec v3
 // validation and broken copies of it do not, its fields are those the beat
-// declares, and its stream template renders a valid sflow input
-// configuration.
+// declares and those events have under Elastic Agent, its dashboards are
+// the beat's for Fleet's data views, and its stream template renders a
+// valid sflow input configuration.
 func TestFleetPackage(t *testing.T) {
 	tool := buildFleetpkg(t)
 	t.Run("Valid", func(t *testing.T) { testPackageValid(t, tool) })
 	t.Run("Broken", func(t *testing.T) { testPackageBroken(t, tool) })
 	t.Run("FieldsGenerated", func(t *testing.T) { testFieldsGenerated(t, tool) })
 	t.Run("FieldsDeclared", testFieldsDeclared)
+	t.Run("AgentFieldsDeclared", testAgentFieldsDeclared)
+	t.Run("DashboardsGenerated", func(t *testing.T) { testDashboardsGenerated(t, tool) })
+	t.Run("Dashboards", testPackageDashboards)
 	t.Run("StreamTemplate", testStreamTemplate)
 	t.Run("Zip", func(t *testing.T) { testPackageZip(t, tool) })
 }
@@ -108,6 +114,8 @@ func testPackageBroken(t *testing.T, tool string) {
 		{"manifest without owner", "manifest.yml", "owner:\n  github: sflowbeat/sflowbeat\n  type: community\n", "", "owner is required"},
 		{"var of unknown type", "data_stream/flow/manifest.yml", "type: integer", "type: number", "type must be one of"},
 		{"timestamp of wrong type", "data_stream/counters/fields/base-fields.yml", "type: date", "type: keyword", `"@timestamp"`},
+		{"agent field of unknown type", "data_stream/flow/fields/agent.yml", "type: boolean", "type: bool", "agent.yml\" is invalid"},
+		{"dashboard id not its file name", "kibana/dashboard/sflow-overview.json", `"id": "sflow-overview"`, `"id": "sflow-other"`, "non-matching ID"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -184,6 +192,169 @@ func testFieldsDeclared(t *testing.T) {
 			t.Errorf("%s is %q in data stream %s, %q in FieldDocs", d.Name, got, ds, d.Type)
 		}
 	}
+}
+
+// agentFieldTypes are the fields events have under Elastic Agent besides
+// the mapper's, with their types: libbeat's agent metadata and host.name
+// (main.go's processing settings), the add_fields processors of
+// beater.AgentConfig (elastic_agent.*, agent.id), and the objects users'
+// processors fill (labels, fields).
+var agentFieldTypes = map[string]string{
+	"agent.ephemeral_id":     "keyword",
+	"agent.id":               "keyword",
+	"agent.name":             "keyword",
+	"agent.type":             "keyword",
+	"agent.version":          "keyword",
+	"host.name":              "keyword",
+	"labels":                 "object",
+	"fields":                 "object",
+	"elastic_agent.id":       "keyword",
+	"elastic_agent.snapshot": "boolean",
+	"elastic_agent.version":  "keyword",
+}
+
+// testAgentFieldsDeclared checks that both data streams define the fields
+// that events have under Elastic Agent, with their types.
+func testAgentFieldsDeclared(t *testing.T) {
+	for _, ds := range []string{"flow", "counters"} {
+		defined := packageFields(t, ds)
+		for name, want := range agentFieldTypes {
+			if got, ok := defined[name]; !ok || got != want {
+				t.Errorf("data stream %s defines %s as %q, want %q", ds, name, got, want)
+			}
+		}
+	}
+}
+
+// testDashboardsGenerated checks that the package's dashboards are what
+// gen-dashboards makes of the beat's.
+func testDashboardsGenerated(t *testing.T, tool string) {
+	out, errOut, err := pkgTry(nil, tool, "gen-dashboards", "-check", "-root", absPath(t, ".."))
+	if err != nil {
+		t.Fatalf("gen-dashboards -check: %v\n%s%s", err, out, errOut)
+	}
+}
+
+// testPackageDashboards checks each dashboard of the package as the beat's
+// are checked, against the data stream it shows: it uses only the data
+// view Fleet creates for the data stream's type (logs-*, metrics-*),
+// filters data_stream.dataset on that data stream, and every field it uses
+// is defined by the data stream.
+func testPackageDashboards(t *testing.T) {
+	objs, err := kibanacheck.LoadDir(filepath.Join(fleetPackage, "kibana"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	byType := dataStreamsByType(t)
+	shown := map[string]bool{}
+	for _, o := range objs {
+		ds := dashboardDataStream(t, o, byType)
+		if ds == "" {
+			continue
+		}
+		shown[ds] = true
+		c := &kibanacheck.Checker{Fields: dataStreamFields(t, ds), DataViews: []string{o.References[0].ID}}
+		for _, e := range c.Check([]*kibanacheck.Object{o}) {
+			t.Errorf("data stream %s: %v", ds, e)
+		}
+	}
+	for _, ds := range byType {
+		if !shown[ds] {
+			t.Errorf("no dashboard shows data stream %s", ds)
+		}
+	}
+}
+
+// dataStreamsByType returns the package's data streams by type.
+func dataStreamsByType(t *testing.T) map[string]string {
+	t.Helper()
+	manifests, _ := filepath.Glob(filepath.Join(fleetPackage, "data_stream", "*", "manifest.yml"))
+	out := map[string]string{}
+	for _, m := range manifests {
+		var ds struct{ Type string }
+		readYAML(t, m, &ds)
+		if other, dup := out[ds.Type]; dup {
+			t.Fatalf("data streams %s and %s are both %s: a data view cannot tell them apart", other, filepath.Base(filepath.Dir(m)), ds.Type)
+		}
+		out[ds.Type] = filepath.Base(filepath.Dir(m))
+	}
+	return out
+}
+
+// dashboardDataStream returns the data stream the dashboard o shows: all
+// its references name the data view <type>-* of one data stream's type,
+// and its filter is data_stream.dataset: sflow.<data stream>. It reports
+// an error and returns "" otherwise.
+func dashboardDataStream(t *testing.T, o *kibanacheck.Object, byType map[string]string) string {
+	t.Helper()
+	views := map[string]bool{}
+	for _, r := range o.References {
+		views[r.Type+"/"+r.ID] = true
+	}
+	if len(views) != 1 || len(o.References) == 0 || o.References[0].Type != "index-pattern" {
+		t.Errorf("%s: references %v, want only one data view", o, sortedSet(views))
+		return ""
+	}
+	ds := byType[strings.TrimSuffix(o.References[0].ID, "-*")]
+	if ds == "" {
+		t.Errorf("%s: data view %s is no data stream type's", o, o.References[0].ID)
+		return ""
+	}
+	if got, want := datasetFilterValue(t, o), "sflow."+ds; got != want {
+		t.Errorf("%s: filter data_stream.dataset %q, want %q", o, got, want)
+	}
+	return ds
+}
+
+// datasetFilterValue returns the value of the dashboard's phrase filter on
+// data_stream.dataset, or "".
+func datasetFilterValue(t *testing.T, o *kibanacheck.Object) string {
+	t.Helper()
+	meta, _ := o.Attributes["kibanaSavedObjectMeta"].(map[string]any)
+	raw, _ := meta["searchSourceJSON"].(string)
+	var search struct {
+		Filter []struct {
+			Query struct {
+				MatchPhrase map[string]string `json:"match_phrase"`
+			} `json:"query"`
+		} `json:"filter"`
+	}
+	if err := json.Unmarshal([]byte(raw), &search); err != nil {
+		t.Errorf("%s: searchSourceJSON must be a JSON string (the package is not built): %v", o, err)
+		return ""
+	}
+	for _, f := range search.Filter {
+		if v, ok := f.Query.MatchPhrase["data_stream.dataset"]; ok {
+			return v
+		}
+	}
+	return ""
+}
+
+// dataStreamFields loads the fields files of the data stream ds for
+// kibanacheck, which reads libbeat's format: a list of keys with fields.
+func dataStreamFields(t *testing.T, ds string) *kibanacheck.Fields {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(fleetPackage, "data_stream", ds, "fields", "*.yml"))
+	var keys []map[string]any
+	for _, f := range files {
+		var list []any
+		readYAML(t, f, &list)
+		keys = append(keys, map[string]any{"key": filepath.Base(f), "fields": list})
+	}
+	data, err := yaml.Marshal(keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "fields.yml")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fields, err := kibanacheck.LoadFields(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fields
 }
 
 // packageFields returns the type of each field the data stream ds

@@ -133,7 +133,7 @@ func sflowUnit(t *testing.T, n int, rev uint64, port int, state proto.State) *pr
 		Config: &proto.UnitExpectedConfig{
 			Id: fmt.Sprintf("sflow-%d", n), Type: "sflow", Name: fmt.Sprintf("sflow-%d", n), Revision: rev,
 			DataStream: &proto.DataStream{Namespace: managedNS},
-			Meta:       &proto.Meta{Package: &proto.Package{Name: "sflow", Version: "0.1.0"}},
+			Meta:       &proto.Meta{Package: &proto.Package{Name: "sflow", Version: "0.2.0"}},
 			Source:     mustStruct(t, map[string]any{"id": fmt.Sprintf("sflow-%d", n), "type": "sflow", "revision": rev}),
 			Streams: []*proto.Stream{{
 				Id:         countersID,
@@ -314,7 +314,17 @@ func checkStreams(t *testing.T, agent *agentStub, port int) {
 func checkDataStreams(t *testing.T, docs []esmock.Doc) {
 	t.Helper()
 	kinds := map[string]int{}
+	// Every field must be declared by the Fleet package's data stream.
+	declared := map[string]map[string]string{"logs": packageFields(t, "flow"), "metrics": packageFields(t, "counters")}
+	undeclared := map[string]bool{}
 	for _, d := range docs {
+		keys := map[string][]string{}
+		flattenEvent(d.Source, "", keys)
+		for k := range keys {
+			if !declaredIn(declared[strings.SplitN(d.Index, "-", 2)[0]], k) {
+				undeclared[d.Index+": "+k] = true
+			}
+		}
 		dataset := lookup(d.Source, "event.dataset")
 		kinds[fmt.Sprint(dataset)]++
 		wantType, wantDataset := "logs", "sflow.flow"
@@ -340,11 +350,28 @@ func checkDataStreams(t *testing.T, docs []esmock.Doc) {
 			t.Errorf("%v event: tags %v lack the stream's tag agent-test", dataset, tags)
 		}
 	}
+	for k := range undeclared {
+		t.Errorf("%s is not declared by the Fleet package's data stream", k)
+	}
 	for _, k := range []string{"sflow.flow", "sflow.counters", "sflow.drops"} {
 		if kinds[k] == 0 {
 			t.Errorf("no %s events among %v: the capture should give every kind", k, kinds)
 		}
 	}
+}
+
+// declaredIn reports whether field, or an object field above it, is in
+// fields (name -> type).
+func declaredIn(fields map[string]string, field string) bool {
+	if _, ok := fields[field]; ok {
+		return true
+	}
+	for i := strings.LastIndex(field, "."); i > 0; i = strings.LastIndex(field[:i], ".") {
+		if typ := fields[field[:i]]; typ == "object" || typ == "flattened" {
+			return true
+		}
+	}
+	return false
 }
 
 // lookup returns the value at a dotted path of a document.

@@ -66,3 +66,30 @@ func baseFields(dataset field) []field {
 func under(name, group string) bool {
 	return name == group || strings.HasPrefix(name, group+".")
 }
+
+// agentFields are the fields that events have under Elastic Agent besides
+// those of the mapper, the same in every data stream:
+//   - agent.* and host.name: libbeat's agent and host metadata
+//     (processing.WithAgentMeta and WithHost in main.go's settings);
+//   - elastic_agent.* and agent.id: the add_fields processors that
+//     beater.AgentConfig adds to every stream, as Agent does for Beats;
+//   - labels and fields: the objects the policy's processors and the
+//     beat's fields setting fill (add_fields targets labels, or fields by
+//     default).
+//
+// A field without a type takes its definition from ECS or libbeat's common
+// fields. sflowbeat adds no input.type (Filebeat's inputs do) and no other
+// host.* (no add_host_metadata; events are tagged forwarded).
+var agentFields = []field{
+	{Name: "agent.ephemeral_id", Description: "ID of the running sflowbeat process, new at each start."},
+	{Name: "agent.id", Description: "ID of the Elastic Agent (set by the policy's add_fields); standalone, the ID of the sflowbeat instance."},
+	{Name: "agent.name", Description: "Name of the sflowbeat instance: its name setting, else the host name."},
+	{Name: "agent.type", Description: "Type of the agent: sflowbeat."},
+	{Name: "agent.version", Description: "Version of sflowbeat."},
+	{Name: "host.name", Description: "Name of the sflowbeat instance (its name setting, else the host name); the exporter is observer.*."},
+	{Name: "labels", Description: "Custom key/value pairs, e.g. from an add_fields processor with target labels."},
+	{Name: "fields", Description: "Fields of the beat's fields setting and of add_fields processors without a target."},
+	{Name: "elastic_agent.id", Type: "keyword", Description: "ID of the Elastic Agent that runs sflowbeat."},
+	{Name: "elastic_agent.snapshot", Type: "boolean", Description: "Whether the Elastic Agent is a snapshot build."},
+	{Name: "elastic_agent.version", Type: "keyword", Description: "Version of the Elastic Agent."},
+}
