@@ -127,6 +127,9 @@ func drainFirst(b *beat.Beat, stop func()) func() {
 // changed and stopped by libbeat's reload registry as the policy changes,
 // and report their state to Agent. It blocks until Stop is called.
 func (bt *Beater) runManaged(b *beat.Beat, factory cfgfile.RunnerFactory) error {
+	if len(bt.cfg.Inputs) > 0 {
+		bt.log.Warnw("sflowbeat.inputs is ignored under Elastic Agent: the inputs come from the policy", "inputs", len(bt.cfg.Inputs))
+	}
 	inputs := cfgfile.NewRunnerList(management.DebugK, factory, b.Publisher, bt.log)
 	stop := drainFirst(b, inputs.Stop)
 	b.Registry.MustRegisterInput(inputs)
