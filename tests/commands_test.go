@@ -88,6 +88,26 @@ func TestPortInUse(t *testing.T) {
 	}
 }
 
+// TestOverlappingInputs configures two inputs on the same port (wildcard
+// and loopback): with SO_REUSEPORT both would bind and split the traffic,
+// so the beat must refuse to start and name the input that holds the port.
+func TestOverlappingInputs(t *testing.T) {
+	port := freeUDPPort(t)
+	b := startBeat(t, beatConfig("http://127.0.0.1:1", fmt.Sprintf("0.0.0.0:%d", port), fmt.Sprintf("127.0.0.1:%d", port)))
+	select {
+	case err := <-b.exited:
+		b.exited <- err
+		if err == nil {
+			t.Fatal("sflowbeat exited with status 0 with two inputs on one port")
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatal("sflowbeat kept running with two inputs on one port")
+	}
+	if !strings.Contains(b.output(), `input "sflow-0" already listens`) {
+		t.Errorf("the log does not name the input that holds the port:\n%s", b.output())
+	}
+}
+
 // TestSeveralInputs runs two inputs at once and checks that both deliver.
 func TestSeveralInputs(t *testing.T) {
 	es := esmock.Start()
