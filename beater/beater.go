@@ -84,7 +84,10 @@ func (bt *Beater) Run(b *beat.Beat) error {
 	if err != nil {
 		return err
 	}
-	stop := drainFirst(b, func() { stopAll(runners) })
+	stop := drainFirst(b, func() {
+		factory.Exiting()
+		stopAll(runners)
+	})
 	for _, r := range runners {
 		r.Start()
 	}
@@ -126,12 +129,15 @@ func drainFirst(b *beat.Beat, stop func()) func() {
 // runManaged runs the inputs that Elastic Agent sends: they are created,
 // changed and stopped by libbeat's reload registry as the policy changes,
 // and report their state to Agent. It blocks until Stop is called.
-func (bt *Beater) runManaged(b *beat.Beat, factory cfgfile.RunnerFactory) error {
+func (bt *Beater) runManaged(b *beat.Beat, factory *sflow.Factory) error {
 	if len(bt.cfg.Inputs) > 0 {
 		bt.log.Warnw("sflowbeat.inputs is ignored under Elastic Agent: the inputs come from the policy", "inputs", len(bt.cfg.Inputs))
 	}
 	inputs := cfgfile.NewRunnerList(management.DebugK, factory, b.Publisher, bt.log)
-	stop := drainFirst(b, inputs.Stop)
+	stop := drainFirst(b, func() {
+		factory.Exiting()
+		inputs.Stop()
+	})
 	b.Registry.MustRegisterInput(inputs)
 	if err := b.Manager.Start(); err != nil {
 		return fmt.Errorf("cannot connect to Elastic Agent: %w", err)

@@ -239,11 +239,14 @@ func (m *managed) outputChange(t *testing.T) {
 // another program fails the unit; moving back recovers it.
 func (m *managed) portChange(t *testing.T) {
 	before := len(m.es2.Docs())
+	sendCapture(t, udpAddr(m.port1), m.capFile) // in flight during the change: not lost, and not waited for
+	start := time.Now()
 	m.agent.setExpected(inputUnit(t, 3, m.port2, proto.State_HEALTHY), outputUnit(t, 2, m.es2.URL))
 	waitListening(t, m.agent, m.port2)
+	t.Logf("the input moved to port %d %s after the policy change (libbeat waits 1s to group changes)", m.port2, time.Since(start).Round(time.Millisecond))
 	waitPortFree(t, m.port1)
 	sendCapture(t, udpAddr(m.port2), m.capFile)
-	waitDocs(t, m.es2, before+m.perCapture, 30*time.Second)
+	waitDocs(t, m.es2, before+2*m.perCapture, 30*time.Second)
 	t.Run("failed when the port is taken", func(t *testing.T) {
 		taken, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
 		if err != nil {

@@ -14,7 +14,6 @@ import (
 	"github.com/elastic/beats/v7/libbeat/beat"
 	"github.com/elastic/beats/v7/libbeat/beat/events"
 	"github.com/elastic/beats/v7/libbeat/cfgfile"
-	"github.com/elastic/beats/v7/libbeat/common/acker"
 	"github.com/elastic/beats/v7/libbeat/monitoring/inputmon"
 	"github.com/elastic/beats/v7/libbeat/processors"
 	conf "github.com/elastic/elastic-agent-libs/config"
@@ -41,8 +40,14 @@ type Factory struct {
 // metrics under registry (the beat's inputs registry) and wait up to
 // shutdownTimeout, when they stop, for their events to be acknowledged.
 func NewFactory(log *logp.Logger, registry *monitoring.Registry, shutdownTimeout time.Duration) *Factory {
-	return &Factory{log: log, registry: registry, opts: options{shutdownTimeout: shutdownTimeout}, ports: &ports{}}
+	opts := options{shutdownTimeout: shutdownTimeout, exiting: &atomic.Bool{}}
+	return &Factory{log: log, registry: registry, opts: opts, ports: &ports{}}
 }
+
+// Exiting tells the inputs that the beat exits: from now on an input that
+// stops waits (up to the shutdown timeout) for the output to acknowledge
+// its events, which a reload does not need (the beat's queue keeps them).
+func (f *Factory) Exiting() { f.opts.exiting.Store(true) }
 
 // CheckConfig validates an input configuration without starting it.
 func (f *Factory) CheckConfig(cfg *conf.C) error {
@@ -84,6 +89,7 @@ type Input struct {
 	conns   []*net.UDPConn
 	allowed []netip.Prefix // empty: every exporter is allowed
 	client  beat.Client
+	acks    *acks // acknowledgements of the client's events
 	m       *metrics
 	parent  *monitoring.Registry
 
@@ -121,7 +127,8 @@ func newInput(c config.Input, p beat.PipelineConnector, log *logp.Logger, parent
 	}
 	reg := inputmon.NewMetricsRegistry(c.ID, config.InputType, parent, log)
 	m := newMetrics(reg, c.Host, uint64(c.ReadBuffer), log)
-	client, err := connect(c, p, log, m, opts.shutdownTimeout)
+	acked := &acks{acked: m.eventsAcked}
+	client, err := connect(c, p, log, acked)
 	if err != nil {
 		closeAll(conns)
 		m.close()
@@ -129,7 +136,7 @@ func newInput(c config.Input, p beat.PipelineConnector, log *logp.Logger, parent
 		return nil, err
 	}
 	in := &Input{
-		cfg: c, log: log, conns: conns, allowed: allowed, client: client, parent: parent, m: m, opts: opts,
+		cfg: c, log: log, conns: conns, allowed: allowed, client: client, acks: acked, parent: parent, m: m, opts: opts,
 		names: interfaceNames(c),
 		bad:   newRateLog(log, 10*time.Second),
 		queue: make(chan *datagram, c.QueueSize),
@@ -144,6 +151,7 @@ func newInput(c config.Input, p beat.PipelineConnector, log *logp.Logger, parent
 // options are the beat-wide settings an input needs.
 type options struct {
 	shutdownTimeout time.Duration
+	exiting         *atomic.Bool // set by Factory.Exiting
 }
 
 // listenAll binds c.Workers sockets to c.Host with SO_REUSEPORT, so that the
@@ -223,8 +231,8 @@ func readBufferSize(conn *net.UDPConn) int {
 
 // connect opens the input's pipeline client with its processors, tags,
 // fields, index and pipeline. Acknowledged events are counted, and Close
-// waits up to shutdownTimeout for the events already published.
-func connect(c config.Input, p beat.PipelineConnector, log *logp.Logger, m *metrics, shutdownTimeout time.Duration) (beat.Client, error) {
+// counts acknowledged events in acked.
+func connect(c config.Input, p beat.PipelineConnector, log *logp.Logger, acked *acks) (beat.Client, error) {
 	procs, err := processors.New(processors.PluginConfig(c.Processors), log)
 	if err != nil {
 		return nil, fmt.Errorf("sflow input %s: invalid processors: %w", c.ID, err)
@@ -241,8 +249,7 @@ func connect(c config.Input, p beat.PipelineConnector, log *logp.Logger, m *metr
 		// drop them): losses happen only at the input's queue, where they
 		// are counted.
 		PublishMode:   beat.GuaranteedSend,
-		WaitClose:     shutdownTimeout,
-		EventListener: acker.RawCounting(func(n int) { m.eventsAcked.Add(uint64(n)) }),
+		EventListener: acked,
 		Processing: beat.ProcessingConfig{
 			EventMetadata: mapstr.EventMetadata{Fields: c.Fields, FieldsUnderRoot: c.FieldsUnderRoot, Tags: c.Tags},
 			Meta:          meta,
@@ -281,8 +288,8 @@ func (in *Input) Start() {
 }
 
 // Stop closes the sockets, lets the decoders publish what was already read,
-// and closes the pipeline client, which waits up to shutdown_timeout for
-// the output to acknowledge those events.
+// and closes the pipeline client; when the beat exits, it also waits up to
+// shutdown_timeout for the output to acknowledge those events (see drain).
 func (in *Input) Stop() {
 	in.stopOnce.Do(func() {
 		in.Start() // a created but never started input still has to release everything
@@ -304,13 +311,13 @@ func (in *Input) Stop() {
 }
 
 // drain lets the decoders publish what was read, for at most the shutdown
-// timeout, then closes the client, whose Close waits (again within the
-// shutdown timeout) for the output to acknowledge the published events.
-// When the pipeline is full (output down), a decoder stays blocked in
-// PublishAll until the queue takes the event or closes: closing the client
-// does not release it. drain then returns without it, so that a reload
-// frees the port and shutdown goes on to close the pipeline; the decoder
-// ends when the queue moves, dropping (and counting) what is left.
+// timeout, and closes the client. When the pipeline is full (output down),
+// a decoder stays blocked in PublishAll until the queue takes the event or
+// closes: closing the client does not release it, so drain goes on without
+// it (a reload frees the port; at exit the pipeline closes next). When the
+// beat exits, drain then waits, again up to the shutdown timeout, for the
+// output to acknowledge the input's events; a reload does not wait, the
+// beat's queue keeps them.
 func (in *Input) drain() {
 	done := make(chan struct{})
 	go func() {
@@ -319,8 +326,6 @@ func (in *Input) drain() {
 	}()
 	select {
 	case <-done:
-		_ = in.client.Close()
-		return
 	case <-time.After(in.opts.shutdownTimeout):
 		in.abandoned.Store(true)
 		in.log.Warnw("shutdown timeout reached with datagrams still queued: the rest is dropped",
@@ -331,6 +336,10 @@ func (in *Input) drain() {
 	case <-done:
 	case <-time.After(time.Second):
 		in.log.Warnw("a decoder is still blocked on the full pipeline: it ends when the output accepts events or the beat exits")
+	}
+	if in.opts.exiting.Load() && !in.acks.waitAll(in.opts.shutdownTimeout) {
+		in.log.Warnw("shutdown timeout reached before the output acknowledged every event",
+			"unacknowledged", in.acks.pending.Load(), "shutdown_timeout", in.opts.shutdownTimeout)
 	}
 }
 
