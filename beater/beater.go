@@ -29,6 +29,7 @@ const Name = "sflowbeat"
 type Beater struct {
 	log     *logp.Logger
 	cfg     config.Config
+	pub     *drainingPublisher // b.Publisher; stops the inputs before it closes
 	done    chan struct{}
 	stopped sync.Once
 }
@@ -48,7 +49,13 @@ func New(b *beat.Beat, raw *conf.C) (beat.Beater, error) {
 	}
 	log := b.Info.Logger.Named(Name)
 	b.OverwritePipelinesCallback = func(esConfig *conf.C) error { return loadPipelines(esConfig, log) }
-	return &Beater{log: log, cfg: c, done: make(chan struct{})}, nil
+	bt := &Beater{log: log, cfg: c, done: make(chan struct{}), pub: &drainingPublisher{}}
+	if b.Publisher != nil {
+		// Wrapped here, before libbeat's signal handler can read it.
+		bt.pub.Pipeline = b.Publisher
+		b.Publisher = bt.pub
+	}
+	return bt, nil
 }
 
 // checkInputs validates every input and rejects duplicate ids (the
@@ -84,16 +91,16 @@ func (bt *Beater) Run(b *beat.Beat) error {
 	if err != nil {
 		return err
 	}
-	stop := drainFirst(b, func() {
-		factory.Exiting()
+	bt.pub.setStop(func() {
 		stopAll(runners)
+		factory.WaitAcked()
 	})
 	for _, r := range runners {
 		r.Start()
 	}
 	bt.log.Infow("sflowbeat is running", "inputs", len(runners))
 	<-bt.done
-	stop()
+	bt.pub.stopInputs()
 	return nil
 }
 
@@ -101,11 +108,32 @@ func (bt *Beater) Run(b *beat.Beat) error {
 // inputs first. libbeat closes the publisher before it stops the beater
 // (on SIGTERM, and when Elastic Agent stops the beat), waiting only 1s for
 // its queue: without this, what the inputs still had to publish would go
-// into a closed pipeline and be lost. Stopping an input publishes what it
-// read and waits, up to shutdown_timeout, for the output to acknowledge it.
+// into a closed pipeline and be lost. The stop function, set by Run,
+// publishes what the inputs read and waits, up to shutdown_timeout, for
+// the output to acknowledge it.
 type drainingPublisher struct {
 	beat.Pipeline
-	stopInputs func()
+
+	mu   sync.Mutex
+	stop func() // nil until Run has created the inputs
+	once sync.Once
+}
+
+// setStop sets the function that stops the inputs.
+func (p *drainingPublisher) setStop(stop func()) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.stop = stop
+}
+
+// stopInputs stops the inputs once, when Run has created them.
+func (p *drainingPublisher) stopInputs() {
+	p.mu.Lock()
+	stop := p.stop
+	p.mu.Unlock()
+	if stop != nil {
+		p.once.Do(stop)
+	}
 }
 
 // Close stops the inputs, then closes the pipeline.
@@ -117,15 +145,6 @@ func (p *drainingPublisher) Close() error {
 	return nil
 }
 
-// drainFirst makes b's publisher stop the inputs (with stop) before it
-// closes, and returns stop made safe to call more than once.
-func drainFirst(b *beat.Beat, stop func()) func() {
-	var once sync.Once
-	stopOnce := func() { once.Do(stop) }
-	b.Publisher = &drainingPublisher{Pipeline: b.Publisher, stopInputs: stopOnce}
-	return stopOnce
-}
-
 // runManaged runs the inputs that Elastic Agent sends: they are created,
 // changed and stopped by libbeat's reload registry as the policy changes,
 // and report their state to Agent. It blocks until Stop is called.
@@ -134,9 +153,9 @@ func (bt *Beater) runManaged(b *beat.Beat, factory *sflow.Factory) error {
 		bt.log.Warnw("sflowbeat.inputs is ignored under Elastic Agent: the inputs come from the policy", "inputs", len(bt.cfg.Inputs))
 	}
 	inputs := cfgfile.NewRunnerList(management.DebugK, factory, b.Publisher, bt.log)
-	stop := drainFirst(b, func() {
-		factory.Exiting()
+	bt.pub.setStop(func() {
 		inputs.Stop()
+		factory.WaitAcked()
 	})
 	b.Registry.MustRegisterInput(inputs)
 	if err := b.Manager.Start(); err != nil {
@@ -145,7 +164,7 @@ func (bt *Beater) runManaged(b *beat.Beat, factory *sflow.Factory) error {
 	b.Manager.UpdateStatus(status.Running, "Running")
 	bt.log.Info("sflowbeat is running under Elastic Agent")
 	<-bt.done
-	stop()
+	bt.pub.stopInputs()
 	b.Manager.Stop()
 	return nil
 }

@@ -1,6 +1,7 @@
 package sflow
 
 import (
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -8,21 +9,27 @@ import (
 	"github.com/elastic/elastic-agent-libs/monitoring"
 )
 
-// acks is the beat.EventListener of an input's pipeline client: it counts
-// acknowledged events (events_acked_total) and the events still waiting for
-// their acknowledgement. The pipeline keeps acknowledging a client's events
-// after the client is closed, so an input that stops for a reload closes
-// its client at once (its events stay in the beat's queue), and only an
-// input that stops because the beat exits waits for them (waitAll).
+// acks follows the events of an input's pipeline client: it is both its
+// beat.EventListener (acknowledgements, counted in events_acked_total) and
+// its beat.ClientListener (events the closing pipeline refused, counted in
+// events_dropped_total), and it knows how many events still wait for their
+// acknowledgement. The pipeline keeps acknowledging a client's events after
+// the client is closed, so an input that stops for a reload closes its
+// client at once, and the beat, when it exits, waits for the events of
+// every input it ran (Factory.WaitAcked).
 type acks struct {
-	pending atomic.Int64
-	acked   *monitoring.Uint
+	pending  atomic.Int64
+	acked    *monitoring.Uint
+	dropped  *monitoring.Uint
+	inFlight bool // AddEvent counted the event being published; guarded by the client's publish lock
 }
 
-// AddEvent counts an event that passed the processors.
+// AddEvent counts an event that passed the processors; the pipeline calls
+// it before it hands the event to its queue.
 func (a *acks) AddEvent(_ beat.Event, published bool) {
 	if published {
 		a.pending.Add(1)
+		a.inFlight = true
 	}
 }
 
@@ -35,15 +42,65 @@ func (a *acks) ACKEvents(n int) {
 // ClientClosed is part of beat.EventListener; acknowledgements go on.
 func (a *acks) ClientClosed() {}
 
-// waitAll waits until every published event is acknowledged, or timeout
-// passes; it reports whether all were.
-func (a *acks) waitAll(timeout time.Duration) bool {
+// Published: the queue took the event counted by AddEvent.
+func (a *acks) Published() { a.inFlight = false }
+
+// DroppedOnPublish: the pipeline refused an event (the client or the queue
+// was closing); if AddEvent had counted it, it will never be acknowledged.
+func (a *acks) DroppedOnPublish(beat.Event) {
+	a.dropped.Inc()
+	if a.inFlight {
+		a.inFlight = false
+		a.pending.Add(-1)
+	}
+}
+
+// Closing, Closed, NewEvent and Filtered complete beat.ClientListener.
+func (a *acks) Closing()  {}
+func (a *acks) Closed()   {}
+func (a *acks) NewEvent() {}
+func (a *acks) Filtered() {}
+
+// ackSet is the acks of every input a Factory created, until their events
+// are all acknowledged.
+type ackSet struct {
+	mu   sync.Mutex
+	list []*acks
+}
+
+// add records a for WaitAcked, forgetting those with nothing pending.
+func (s *ackSet) add(a *acks) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	kept := s.list[:0]
+	for _, o := range s.list {
+		if o.pending.Load() > 0 {
+			kept = append(kept, o)
+		}
+	}
+	s.list = append(kept, a)
+}
+
+// pending returns the number of events still waiting for acknowledgement.
+func (s *ackSet) pending() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var n int64
+	for _, a := range s.list {
+		n += a.pending.Load()
+	}
+	return n
+}
+
+// waitAll waits until no event is pending, or timeout passes; it returns
+// the number still pending.
+func (s *ackSet) waitAll(timeout time.Duration) int64 {
 	deadline := time.Now().Add(timeout)
-	for a.pending.Load() > 0 {
-		if time.Now().After(deadline) {
-			return false
+	for {
+		n := s.pending()
+		if n <= 0 || time.Now().After(deadline) {
+			return n
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	return true
 }

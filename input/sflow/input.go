@@ -40,14 +40,21 @@ type Factory struct {
 // metrics under registry (the beat's inputs registry) and wait up to
 // shutdownTimeout, when they stop, for their events to be acknowledged.
 func NewFactory(log *logp.Logger, registry *monitoring.Registry, shutdownTimeout time.Duration) *Factory {
-	opts := options{shutdownTimeout: shutdownTimeout, exiting: &atomic.Bool{}}
+	opts := options{shutdownTimeout: shutdownTimeout, acks: &ackSet{}}
 	return &Factory{log: log, registry: registry, opts: opts, ports: &ports{}}
 }
 
-// Exiting tells the inputs that the beat exits: from now on an input that
-// stops waits (up to the shutdown timeout) for the output to acknowledge
-// its events, which a reload does not need (the beat's queue keeps them).
-func (f *Factory) Exiting() { f.opts.exiting.Store(true) }
+// WaitAcked waits, up to the shutdown timeout, until the output has
+// acknowledged the events of every input the Factory created, stopped ones
+// included (a reload does not wait for them: the beat's queue keeps them).
+// Call it when the beat exits, after stopping the inputs and before the
+// pipeline closes.
+func (f *Factory) WaitAcked() {
+	if n := f.opts.acks.waitAll(f.opts.shutdownTimeout); n > 0 {
+		f.log.Warnw("shutdown timeout reached before the output acknowledged every event",
+			"unacknowledged", n, "shutdown_timeout", f.opts.shutdownTimeout)
+	}
+}
 
 // CheckConfig validates an input configuration without starting it.
 func (f *Factory) CheckConfig(cfg *conf.C) error {
@@ -67,15 +74,16 @@ func (f *Factory) Create(p beat.PipelineConnector, cfg *conf.C) (cfgfile.Runner,
 	if isCountersStream(c) {
 		return &countersStream{cfg: c}, nil
 	}
-	if err := f.ports.claim(c.ID, c.Host); err != nil {
+	token, err := f.ports.claim(c.ID, c.Host)
+	if err != nil {
 		return nil, fmt.Errorf("sflow input %s: %w", c.ID, err)
 	}
 	in, err := newInput(c, p, f.log, f.registry, f.opts)
 	if err != nil {
-		f.ports.release(c.ID)
+		f.ports.release(token)
 		return nil, err
 	}
-	in.release = func() { f.ports.release(c.ID) }
+	in.release = func() { f.ports.release(token) }
 	return in, nil
 }
 
@@ -89,7 +97,6 @@ type Input struct {
 	conns   []*net.UDPConn
 	allowed []netip.Prefix // empty: every exporter is allowed
 	client  beat.Client
-	acks    *acks // acknowledgements of the client's events
 	m       *metrics
 	parent  *monitoring.Registry
 
@@ -127,7 +134,8 @@ func newInput(c config.Input, p beat.PipelineConnector, log *logp.Logger, parent
 	}
 	reg := inputmon.NewMetricsRegistry(c.ID, config.InputType, parent, log)
 	m := newMetrics(reg, c.Host, uint64(c.ReadBuffer), log)
-	acked := &acks{acked: m.eventsAcked}
+	acked := &acks{acked: m.eventsAcked, dropped: m.eventsDropped}
+	opts.acks.add(acked)
 	client, err := connect(c, p, log, acked)
 	if err != nil {
 		closeAll(conns)
@@ -136,7 +144,7 @@ func newInput(c config.Input, p beat.PipelineConnector, log *logp.Logger, parent
 		return nil, err
 	}
 	in := &Input{
-		cfg: c, log: log, conns: conns, allowed: allowed, client: client, acks: acked, parent: parent, m: m, opts: opts,
+		cfg: c, log: log, conns: conns, allowed: allowed, client: client, parent: parent, m: m, opts: opts,
 		names: interfaceNames(c),
 		bad:   newRateLog(log, 10*time.Second),
 		queue: make(chan *datagram, c.QueueSize),
@@ -151,7 +159,7 @@ func newInput(c config.Input, p beat.PipelineConnector, log *logp.Logger, parent
 // options are the beat-wide settings an input needs.
 type options struct {
 	shutdownTimeout time.Duration
-	exiting         *atomic.Bool // set by Factory.Exiting
+	acks            *ackSet // of every input, for Factory.WaitAcked
 }
 
 // listenAll binds c.Workers sockets to c.Host with SO_REUSEPORT, so that the
@@ -248,8 +256,9 @@ func connect(c config.Input, p beat.PipelineConnector, log *logp.Logger, acked *
 		// Retry until the output accepts the events (max_retries does not
 		// drop them): losses happen only at the input's queue, where they
 		// are counted.
-		PublishMode:   beat.GuaranteedSend,
-		EventListener: acked,
+		PublishMode:    beat.GuaranteedSend,
+		EventListener:  acked,
+		ClientListener: acked,
 		Processing: beat.ProcessingConfig{
 			EventMetadata: mapstr.EventMetadata{Fields: c.Fields, FieldsUnderRoot: c.FieldsUnderRoot, Tags: c.Tags},
 			Meta:          meta,
@@ -288,8 +297,7 @@ func (in *Input) Start() {
 }
 
 // Stop closes the sockets, lets the decoders publish what was already read,
-// and closes the pipeline client; when the beat exits, it also waits up to
-// shutdown_timeout for the output to acknowledge those events (see drain).
+// and closes the pipeline client (see drain).
 func (in *Input) Stop() {
 	in.stopOnce.Do(func() {
 		in.Start() // a created but never started input still has to release everything
@@ -312,12 +320,11 @@ func (in *Input) Stop() {
 
 // drain lets the decoders publish what was read, for at most the shutdown
 // timeout, and closes the client. When the pipeline is full (output down),
-// a decoder stays blocked in PublishAll until the queue takes the event or
-// closes: closing the client does not release it, so drain goes on without
-// it (a reload frees the port; at exit the pipeline closes next). When the
-// beat exits, drain then waits, again up to the shutdown timeout, for the
-// output to acknowledge the input's events; a reload does not wait, the
-// beat's queue keeps them.
+// a decoder may stay blocked in PublishAll after the client is closed,
+// until the queue takes its event or closes: drain goes on without it (a
+// reload frees the port; at exit the pipeline closes next). drain does not
+// wait for acknowledgements: the beat's queue keeps the events, and an
+// exiting beat waits for them (Factory.WaitAcked).
 func (in *Input) drain() {
 	done := make(chan struct{})
 	go func() {
@@ -336,10 +343,6 @@ func (in *Input) drain() {
 	case <-done:
 	case <-time.After(time.Second):
 		in.log.Warnw("a decoder is still blocked on the full pipeline: it ends when the output accepts events or the beat exits")
-	}
-	if in.opts.exiting.Load() && !in.acks.waitAll(in.opts.shutdownTimeout) {
-		in.log.Warnw("shutdown timeout reached before the output acknowledged every event",
-			"unacknowledged", in.acks.pending.Load(), "shutdown_timeout", in.opts.shutdownTimeout)
 	}
 }
 

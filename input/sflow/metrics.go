@@ -39,6 +39,7 @@ type metrics struct {
 	countersDropped *monitoring.Uint // counter events dropped: no counters data stream (data_stream.counters false)
 	eventsPublished *monitoring.Uint // events handed to the pipeline
 	eventsAcked     *monitoring.Uint // events acknowledged by the output
+	eventsDropped   *monitoring.Uint // events the pipeline refused because it was closing
 	queueLength     *monitoring.Uint // datagrams waiting for a worker (gauge)
 
 	udpMu       sync.Mutex       // netmetrics.UDP.EventReceived is not safe for concurrent readers
@@ -75,6 +76,7 @@ func newMetrics(reg *monitoring.Registry, host string, readBuffer uint64, log *l
 		countersDropped:   monitoring.NewUint(reg, "counters_dropped_total"),
 		eventsPublished:   monitoring.NewUint(reg, "events_published_total"),
 		eventsAcked:       monitoring.NewUint(reg, "events_acked_total"),
+		eventsDropped:     monitoring.NewUint(reg, "events_dropped_total"),
 		queueLength:       monitoring.NewUint(reg, "queue_length_gauge"),
 	}
 	byCause := reg.GetOrCreateRegistry("datagrams_invalid_by_cause")
