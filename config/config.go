@@ -16,6 +16,8 @@ import (
 	"github.com/elastic/beats/v7/libbeat/common/cfgtype"
 	conf "github.com/elastic/elastic-agent-libs/config"
 	"github.com/elastic/elastic-agent-libs/mapstr"
+
+	"github.com/sflowbeat/sflowbeat/processor/ecs"
 )
 
 // InputType is the only input type sflowbeat knows.
@@ -113,10 +115,13 @@ type Input struct {
 	StatusPeriod time.Duration `config:"status_period" validate:"min=0"`
 }
 
-// Data stream names of sflowbeat's events under Elastic Agent.
+// Data stream names of sflowbeat's events under Elastic Agent: the
+// datasets are the event.dataset values the mapper gives flow and counter
+// events.
 const (
-	FlowDataset     = "sflow.flow"     // flow and drop events (type logs)
-	CountersDataset = "sflow.counters" // counter events (type metrics)
+	FlowDataset     = ecs.DatasetFlow     // flow and drop events (type logs)
+	CountersDataset = ecs.DatasetCounters // counter events (type CountersType)
+	CountersType    = "metrics"
 )
 
 // DataStream is the data_stream section of an input, as Elastic Agent
@@ -141,7 +146,9 @@ func (d DataStream) Enabled() bool { return d.Namespace != "" }
 func (d DataStream) FlowIndex() string { return d.Type + "-" + d.Dataset + "-" + d.Namespace }
 
 // CountersIndex is the data stream of counter events.
-func (d DataStream) CountersIndex() string { return "metrics-" + CountersDataset + "-" + d.Namespace }
+func (d DataStream) CountersIndex() string {
+	return CountersType + "-" + CountersDataset + "-" + d.Namespace
+}
 
 // Validate applies Elasticsearch's data stream naming rules to the parts
 // (lowercase, no '-' in dataset or namespace, no characters ES rejects).

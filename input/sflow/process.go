@@ -100,7 +100,7 @@ func newRouter(d config.DataStream) router {
 	}
 	return router{
 		flow:         dataStream{index: d.FlowIndex(), typ: d.Type, dataset: d.Dataset, namespace: d.Namespace},
-		counters:     dataStream{index: d.CountersIndex(), typ: "metrics", dataset: config.CountersDataset, namespace: d.Namespace},
+		counters:     dataStream{index: d.CountersIndex(), typ: config.CountersType, dataset: config.CountersDataset, namespace: d.Namespace},
 		dropCounters: !d.CountersEnabled(),
 	}
 }
