@@ -136,8 +136,9 @@ type DataStream struct {
 	Counters *bool `config:"counters"`
 }
 
-// CountersEnabled reports whether counter events are published.
-func (d DataStream) CountersEnabled() bool { return d.Counters == nil || *d.Counters }
+// CountersEnabled reports whether counter events are published: always,
+// unless events are routed to data streams and counters is false.
+func (d DataStream) CountersEnabled() bool { return !d.Enabled() || d.Counters == nil || *d.Counters }
 
 // Enabled reports whether events are routed to data streams.
 func (d DataStream) Enabled() bool { return d.Namespace != "" }

@@ -17,7 +17,7 @@ import (
 // a FAILED unit.)
 func (in *Input) SetStatusReporter(r status.StatusReporter) {
 	in.health = &health{r: r, m: in.m, period: in.cfg.StatusPeriod, addr: in.Addr().String(), done: make(chan struct{}),
-		noCounters: in.cfg.DataStream.Enabled() && !in.cfg.DataStream.CountersEnabled()}
+		noCounters: !in.cfg.DataStream.CountersEnabled()}
 }
 
 // health evaluates and reports the state of one input every period.
