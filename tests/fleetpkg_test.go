@@ -332,25 +332,14 @@ func datasetFilterValue(t *testing.T, o *kibanacheck.Object) string {
 }
 
 // dataStreamFields loads the fields files of the data stream ds for
-// kibanacheck, which reads libbeat's format: a list of keys with fields.
+// kibanacheck.
 func dataStreamFields(t *testing.T, ds string) *kibanacheck.Fields {
 	t.Helper()
 	files, _ := filepath.Glob(filepath.Join(fleetPackage, "data_stream", ds, "fields", "*.yml"))
-	var keys []map[string]any
-	for _, f := range files {
-		var list []any
-		readYAML(t, f, &list)
-		keys = append(keys, map[string]any{"key": filepath.Base(f), "fields": list})
+	if len(files) == 0 {
+		t.Fatalf("data stream %s has no fields files", ds)
 	}
-	data, err := yaml.Marshal(keys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "fields.yml")
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	fields, err := kibanacheck.LoadFields(path)
+	fields, err := kibanacheck.LoadPackageFields(files...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/sflowbeat/sflowbeat/tests/esmock"
+	"github.com/sflowbeat/sflowbeat/tests/kibanacheck"
 )
 
 // componentSpec is the part of Elastic Agent's component spec (version 2)
@@ -318,13 +319,13 @@ func checkDataStreams(t *testing.T, docs []esmock.Doc) {
 	t.Helper()
 	kinds := map[string]int{}
 	// Every field must be declared by the Fleet package's data stream.
-	declared := map[string]map[string]string{"logs": packageFields(t, "flow"), "metrics": packageFields(t, "counters")}
+	declared := map[string]*kibanacheck.Fields{"logs": dataStreamFields(t, "flow"), "metrics": dataStreamFields(t, "counters")}
 	undeclared := map[string]bool{}
 	for _, d := range docs {
 		keys := map[string][]string{}
 		flattenEvent(d.Source, "", keys)
 		for k := range keys {
-			if !declaredIn(declared[strings.SplitN(d.Index, "-", 2)[0]], k) {
+			if !declared[strings.SplitN(d.Index, "-", 2)[0]].Has(k) {
 				undeclared[d.Index+": "+k] = true
 			}
 		}
@@ -361,20 +362,6 @@ func checkDataStreams(t *testing.T, docs []esmock.Doc) {
 			t.Errorf("no %s events among %v: the capture should give every kind", k, kinds)
 		}
 	}
-}
-
-// declaredIn reports whether field, or an object field above it, is in
-// fields (name -> type).
-func declaredIn(fields map[string]string, field string) bool {
-	if _, ok := fields[field]; ok {
-		return true
-	}
-	for i := strings.LastIndex(field, "."); i > 0; i = strings.LastIndex(field[:i], ".") {
-		if typ := fields[field[:i]]; typ == "object" || typ == "flattened" {
-			return true
-		}
-	}
-	return false
 }
 
 // lookup returns the value at a dotted path of a document.

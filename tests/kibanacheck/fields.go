@@ -31,18 +31,41 @@ type ymlKey struct {
 // LoadFields reads fields.yml files (a list of keys, each with nested
 // fields; groups have type group).
 func LoadFields(paths ...string) (*Fields, error) {
+	return loadFields(paths, func(f *Fields, data []byte) error {
+		var keys []ymlKey
+		if err := yaml.Unmarshal(data, &keys); err != nil {
+			return err
+		}
+		for _, k := range keys {
+			f.add("", k.Fields)
+		}
+		return nil
+	})
+}
+
+// LoadPackageFields reads the fields files of a Fleet package's data
+// stream (data_stream/*/fields/*.yml: a list of fields, without keys).
+func LoadPackageFields(paths ...string) (*Fields, error) {
+	return loadFields(paths, func(f *Fields, data []byte) error {
+		var list []ymlField
+		if err := yaml.Unmarshal(data, &list); err != nil {
+			return err
+		}
+		f.add("", list)
+		return nil
+	})
+}
+
+// loadFields reads each file and declares its fields with add.
+func loadFields(paths []string, add func(*Fields, []byte) error) (*Fields, error) {
 	f := &Fields{names: map[string]bool{}, dynamic: map[string]bool{}}
 	for _, p := range paths {
 		data, err := os.ReadFile(p)
 		if err != nil {
 			return nil, err
 		}
-		var keys []ymlKey
-		if err := yaml.Unmarshal(data, &keys); err != nil {
+		if err := add(f, data); err != nil {
 			return nil, fmt.Errorf("%s: %w", p, err)
-		}
-		for _, k := range keys {
-			f.add("", k.Fields)
 		}
 	}
 	return f, nil
