@@ -74,15 +74,7 @@ func TestPortInUse(t *testing.T) {
 	es := esmock.Start()
 	defer es.Close()
 	b := startBeat(t, beatConfig(es.URL, busy.LocalAddr().String()))
-	select {
-	case err := <-b.exited:
-		b.exited <- err
-		if err == nil {
-			t.Fatal("sflowbeat exited with status 0 although its port was in use")
-		}
-	case <-time.After(60 * time.Second):
-		t.Fatal("sflowbeat kept running although its port was in use")
-	}
+	b.waitFailure("its port was in use")
 	if !strings.Contains(b.output(), "address already in use") || !strings.Contains(b.output(), "cannot listen on "+busy.LocalAddr().String()) {
 		t.Errorf("the log does not say why the input could not start:\n%s", b.output())
 	}
@@ -94,15 +86,7 @@ func TestPortInUse(t *testing.T) {
 func TestOverlappingInputs(t *testing.T) {
 	port := freeUDPPort(t)
 	b := startBeat(t, beatConfig("http://127.0.0.1:1", fmt.Sprintf("0.0.0.0:%d", port), fmt.Sprintf("127.0.0.1:%d", port)))
-	select {
-	case err := <-b.exited:
-		b.exited <- err
-		if err == nil {
-			t.Fatal("sflowbeat exited with status 0 with two inputs on one port")
-		}
-	case <-time.After(60 * time.Second):
-		t.Fatal("sflowbeat kept running with two inputs on one port")
-	}
+	b.waitFailure("two inputs were on one port")
 	if !strings.Contains(b.output(), `input "sflow-0" already listens`) {
 		t.Errorf("the log does not name the input that holds the port:\n%s", b.output())
 	}

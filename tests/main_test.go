@@ -209,6 +209,21 @@ func (b *beat) waitExit(timeout time.Duration) {
 	}
 }
 
+// waitFailure waits for the beat to exit with an error, as it must
+// because of why (the test's reason, for the failure messages).
+func (b *beat) waitFailure(why string) {
+	b.t.Helper()
+	select {
+	case err := <-b.exited:
+		b.exited <- err // for the cleanup
+		if err == nil {
+			b.t.Fatalf("sflowbeat exited with status 0 although %s", why)
+		}
+	case <-time.After(60 * time.Second):
+		b.t.Fatalf("sflowbeat kept running although %s", why)
+	}
+}
+
 // stop sends SIGTERM and waits for a clean exit.
 func (b *beat) stop(timeout time.Duration) {
 	b.t.Helper()
