@@ -36,10 +36,11 @@ func AgentConfig(unit *proto.UnitExpectedConfig, agent *client.AgentInfo) ([]*re
 	if len(streams) == 0 {
 		return nil, fmt.Errorf("sflow input unit %q has no streams: add the sFlow integration's flow stream", unit.GetId())
 	}
-	counters := hasCountersStream(streams)
+	shared := unitShared{unit: unit, agent: agent, counters: hasCountersStream(streams)}
+	shared.global, _ = unit.GetSource().AsMap()["processors"].([]any)
 	out := make([]*reload.ConfigWithMeta, 0, len(streams))
 	for i, stream := range streams {
-		src := agentStream(unit, stream, agent, counters)
+		src := agentStream(shared, stream)
 		c, err := conf.NewConfigFrom(src)
 		if err != nil {
 			return nil, fmt.Errorf("sflow input unit %q, stream %d: %w", unit.GetId(), i, err)
@@ -61,9 +62,16 @@ func hasCountersStream(streams []*proto.Stream) bool {
 	return false
 }
 
-// agentStream returns the input configuration of one stream; counters
-// tells whether the unit has the counters data stream's stream.
-func agentStream(unit *proto.UnitExpectedConfig, stream *proto.Stream, agent *client.AgentInfo, counters bool) map[string]any {
+// unitShared is what the streams of a unit share.
+type unitShared struct {
+	unit     *proto.UnitExpectedConfig
+	agent    *client.AgentInfo
+	counters bool  // the unit has the counters data stream's stream
+	global   []any // the unit's processors
+}
+
+// agentStream returns the input configuration of one stream of u.
+func agentStream(u unitShared, stream *proto.Stream) map[string]any {
 	src := stream.GetSource().AsMap()
 	src["type"] = config.InputType
 	if _, ok := src["id"]; !ok && stream.GetId() != "" {
@@ -72,11 +80,11 @@ func agentStream(unit *proto.UnitExpectedConfig, stream *proto.Stream, agent *cl
 	if _, ok := src["index"]; ok {
 		delete(src, "data_stream")
 	} else {
-		ds := agentDataStream(unit, stream)
-		ds["counters"] = counters
+		ds := agentDataStream(u.unit, stream)
+		ds["counters"] = u.counters
 		src["data_stream"] = ds
 	}
-	src["processors"] = agentProcessors(unit, stream, agent, src["processors"])
+	src["processors"] = agentProcessors(u, stream, src["processors"])
 	return src
 }
 
@@ -102,20 +110,18 @@ func agentDataStream(unit *proto.UnitExpectedConfig, stream *proto.Stream) map[s
 	}
 }
 
-// agentProcessors returns the processors of a stream: Agent's metadata,
-// the unit's global processors, then the stream's own (own).
-func agentProcessors(unit *proto.UnitExpectedConfig, stream *proto.Stream, agent *client.AgentInfo, own any) []any {
+// agentProcessors returns the processors of a stream of u: Agent's
+// metadata, the unit's global processors, then the stream's own (own).
+func agentProcessors(u unitShared, stream *proto.Stream, own any) []any {
 	procs := []any{
-		addFields("@metadata", map[string]any{"input_id": unit.GetId(), "stream_id": stream.GetId()}),
+		addFields("@metadata", map[string]any{"input_id": u.unit.GetId(), "stream_id": stream.GetId()}),
 	}
-	if agent != nil {
+	if a := u.agent; a != nil {
 		procs = append(procs,
-			addFields("elastic_agent", map[string]any{"id": agent.ID, "snapshot": agent.Snapshot, "version": agent.Version}),
-			addFields("agent", map[string]any{"id": agent.ID}))
+			addFields("elastic_agent", map[string]any{"id": a.ID, "snapshot": a.Snapshot, "version": a.Version}),
+			addFields("agent", map[string]any{"id": a.ID}))
 	}
-	if global, ok := unit.GetSource().AsMap()["processors"].([]any); ok {
-		procs = append(procs, global...)
-	}
+	procs = append(procs, u.global...)
 	if list, ok := own.([]any); ok {
 		procs = append(procs, list...)
 	}
