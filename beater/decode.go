@@ -10,6 +10,7 @@ import (
 
 	"github.com/sflowbeat/sflowbeat/config"
 	"github.com/sflowbeat/sflowbeat/input/pcapfile"
+	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
 	"github.com/sflowbeat/sflowbeat/input/sflow/decoder"
 	"github.com/sflowbeat/sflowbeat/processor/ecs"
 )
@@ -85,9 +86,9 @@ func decodeFile(w io.Writer, errOut io.Writer, path string, port uint16, opts ec
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	defer r.Close()
-	dec := decoder.NewDecoder(decoder.Options{})
+	dec := decoder.NewDecoder()
 	mapper := ecs.NewMapper(opts)
-	var dg decoder.Datagram
+	var dg decoded.Datagram
 	var evs []ecs.Event
 	for {
 		d, err := r.Next()
@@ -120,7 +121,7 @@ func decodeFile(w io.Writer, errOut io.Writer, path string, port uint16, opts ec
 }
 
 // countStats adds the decode statistics of dg to s.
-func countStats(s *decodeSummary, dg *decoder.Datagram) {
+func countStats(s *decodeSummary, dg *decoded.Datagram) {
 	s.samplesInvalid += dg.Stats.SamplesMalformed
 	s.samplesUnknown += dg.Stats.SamplesUnknown
 	s.recordsInvalid += dg.Stats.RecordsMalformed

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
 	"github.com/sflowbeat/sflowbeat/input/sflow/decoder"
 	"github.com/sflowbeat/sflowbeat/tests/beatmon"
 	"github.com/sflowbeat/sflowbeat/tests/esmock"
@@ -117,8 +118,8 @@ func TestCountersAccountForEverything(t *testing.T) {
 // samplesIn returns the number of samples the decoder finds in a datagram.
 func samplesIn(t *testing.T, data []byte) int {
 	t.Helper()
-	var dg decoder.Datagram
-	if err := decoder.NewDecoder(decoder.Options{}).Decode(data, &dg); err != nil {
+	var dg decoded.Datagram
+	if err := decoder.NewDecoder().Decode(data, &dg); err != nil {
 		t.Fatalf("test datagram does not decode: %v", err)
 	}
 	return len(dg.FlowSamples) + len(dg.CounterSamples) + len(dg.DropSamples)

@@ -8,6 +8,7 @@ import (
 	"github.com/elastic/elastic-agent-libs/logp"
 	"github.com/elastic/elastic-agent-libs/monitoring"
 
+	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
 	"github.com/sflowbeat/sflowbeat/input/sflow/decoder"
 )
 
@@ -99,7 +100,7 @@ func (m *metrics) invalid(err error) {
 }
 
 // decoded counts the samples and records of a decoded datagram.
-func (m *metrics) decoded(dg *decoder.Datagram) {
+func (m *metrics) decoded(dg *decoded.Datagram) {
 	m.samplesTotal.Add(uint64(len(dg.FlowSamples) + len(dg.CounterSamples) + len(dg.DropSamples)))
 	m.samplesFlow.Add(uint64(len(dg.FlowSamples)))
 	m.samplesCounters.Add(uint64(len(dg.CounterSamples)))

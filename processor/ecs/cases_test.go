@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/sflowbeat/sflowbeat/input/pcapfile"
+	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
 	"github.com/sflowbeat/sflowbeat/input/sflow/decoder"
 )
 
@@ -132,8 +133,8 @@ func TestMalformedCaptures(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		dec, m := decoder.NewDecoder(decoder.Options{}), NewMapper(Options{})
-		var dg decoder.Datagram
+		dec, m := decoder.NewDecoder(), NewMapper(Options{})
+		var dg decoded.Datagram
 		var bad, events, valid int
 		for _, d := range dgs {
 			if err := dec.Decode(d.Payload, &dg); err != nil {

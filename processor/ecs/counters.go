@@ -6,11 +6,11 @@ import (
 
 	"github.com/elastic/elastic-agent-libs/mapstr"
 
-	"github.com/sflowbeat/sflowbeat/input/sflow/decoder"
+	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
 )
 
 // counterEvent builds the event of a counters_sample / counters_sample_expanded.
-func counterEvent(dg *decoder.Datagram, s *decoder.CounterSample) mapstr.M {
+func counterEvent(dg *decoded.Datagram, s *decoded.CounterSample) mapstr.M {
 	f := base(dg, &counterKind)
 	sf := f["sflow"].(mapstr.M)
 	typ := "counters_sample"
@@ -23,13 +23,13 @@ func counterEvent(dg *decoder.Datagram, s *decoder.CounterSample) mapstr.M {
 	}
 	c := make(mapstr.M, 32)
 	r := &s.Records
-	if r.Has&decoder.HasGenericIf != 0 {
+	if r.Has&decoded.HasGenericIf != 0 {
 		genericIf(c, &r.GenericIf)
 		if r.GenericIf.IfIndex != 0 {
 			sub(sub(sub(f, "observer"), "ingress"), "interface")["id"] = strconv.FormatUint(uint64(r.GenericIf.IfIndex), 10)
 		}
 	}
-	if r.Has&decoder.HasPortName != 0 && len(r.PortName) > 0 {
+	if r.Has&decoded.HasPortName != 0 && len(r.PortName) > 0 {
 		c["port_name"] = str(r.PortName)
 		sub(sub(sub(f, "observer"), "ingress"), "interface")["name"] = str(r.PortName)
 	}
@@ -70,7 +70,7 @@ func omitUnknown(m mapstr.M) {
 var ifDirections = [...]string{"unknown", "full-duplex", "half-duplex", "in", "out"}
 
 // genericIf maps if_counters (0:1), named after RFC 2233's objects.
-func genericIf(c mapstr.M, g *decoder.GenericIfCounters) {
+func genericIf(c mapstr.M, g *decoded.GenericIfCounters) {
 	c["if_index"] = g.IfIndex
 	c["if_type"] = g.IfType
 	c["if_speed"] = g.IfSpeed
@@ -104,14 +104,14 @@ func upDown(up bool) string {
 }
 
 // interfaceCounters maps the per-interface records other than if_counters.
-func interfaceCounters(c mapstr.M, r *decoder.CounterRecords) {
-	if r.Has&decoder.HasFDDI != 0 { // RFC 3176: generic counters of an FDDI interface
+func interfaceCounters(c mapstr.M, r *decoded.CounterRecords) {
+	if r.Has&decoded.HasFDDI != 0 { // RFC 3176: generic counters of an FDDI interface
 		c["if_kind"] = "fddi"
 	}
-	if r.Has&decoder.HasWAN != 0 { // RFC 3176: generic counters of a WAN interface
+	if r.Has&decoded.HasWAN != 0 { // RFC 3176: generic counters of a WAN interface
 		c["if_kind"] = "wan"
 	}
-	if r.Has&decoder.HasEthernet != 0 {
+	if r.Has&decoded.HasEthernet != 0 {
 		e := &r.Ethernet
 		c["ethernet"] = mapstr.M{
 			"dot3_stats_alignment_errors": e.AlignmentErrors, "dot3_stats_fcs_errors": e.FCSErrors,
@@ -123,7 +123,7 @@ func interfaceCounters(c mapstr.M, r *decoder.CounterRecords) {
 			"dot3_stats_symbol_errors": e.SymbolErrors,
 		}
 	}
-	if r.Has&decoder.HasTokenRing != 0 {
+	if r.Has&decoded.HasTokenRing != 0 {
 		t := &r.TokenRing
 		c["token_ring"] = mapstr.M{
 			"dot5_stats_line_errors": t.LineErrors, "dot5_stats_burst_errors": t.BurstErrors, "dot5_stats_ac_errors": t.ACErrors,
@@ -135,7 +135,7 @@ func interfaceCounters(c mapstr.M, r *decoder.CounterRecords) {
 			"dot5_stats_removes": t.Removes, "dot5_stats_singles": t.Singles, "dot5_stats_freq_errors": t.FreqErrors,
 		}
 	}
-	if r.Has&decoder.HasVG != 0 {
+	if r.Has&decoded.HasVG != 0 {
 		v := &r.VG
 		c["vg"] = mapstr.M{
 			"dot12_in_high_priority_frames": v.InHighPriorityFrames, "dot12_in_high_priority_octets": v.InHighPriorityOctets,
@@ -147,31 +147,31 @@ func interfaceCounters(c mapstr.M, r *decoder.CounterRecords) {
 			"dot12_hc_in_norm_priority_octets": v.HCInNormPriorityOctets, "dot12_hc_out_high_priority_octets": v.HCOutHighPriorityOctets,
 		}
 	}
-	if r.Has&decoder.HasVLAN != 0 {
+	if r.Has&decoded.HasVLAN != 0 {
 		v := &r.VLAN
 		c["vlan"] = mapstr.M{"vlan_id": v.VLANID, "octets": v.Octets, "ucast_pkts": v.UcastPkts,
 			"multicast_pkts": v.MulticastPkts, "broadcast_pkts": v.BroadcastPkts, "discards": v.Discards}
 	}
-	if r.Has&decoder.HasIEEE80211 != 0 {
+	if r.Has&decoded.HasIEEE80211 != 0 {
 		c["ieee80211"] = ieee80211(&r.IEEE80211)
 	}
-	if r.Has&decoder.HasLAG != 0 {
+	if r.Has&decoded.HasLAG != 0 {
 		c["lag"] = lag(&r.LAG)
 	}
-	if r.Has&decoder.HasSFP != 0 {
+	if r.Has&decoded.HasSFP != 0 {
 		c["sfp"] = sfp(&r.SFP)
 	}
-	if r.Has&decoder.HasOpenFlowPort != 0 {
+	if r.Has&decoded.HasOpenFlowPort != 0 {
 		c["openflow"] = mapstr.M{"datapath_id": r.OpenFlowPort.DatapathID, "port_no": r.OpenFlowPort.PortNo}
 	}
-	if r.Has&decoder.HasRadio != 0 {
+	if r.Has&decoded.HasRadio != 0 {
 		c["radio"] = mapstr.M{"elapsed_time_ms": r.Radio.ElapsedTime, "on_channel_time_ms": r.Radio.OnChannelTime,
 			"on_channel_busy_time_ms": r.Radio.OnChannelBusyTime}
 	}
 }
 
 // ieee80211 maps ieee80211_counters (0:6), dot11Counters names.
-func ieee80211(w *decoder.IEEE80211Counters) mapstr.M {
+func ieee80211(w *decoded.IEEE80211Counters) mapstr.M {
 	return mapstr.M{
 		"dot11_transmitted_fragment_count": w.TransmittedFragmentCount, "dot11_multicast_transmitted_frame_count": w.MulticastTransmittedFrameCount,
 		"dot11_failed_count": w.FailedCount, "dot11_retry_count": w.RetryCount, "dot11_multiple_retry_count": w.MultipleRetryCount,
@@ -187,7 +187,7 @@ func ieee80211(w *decoder.IEEE80211Counters) mapstr.M {
 }
 
 // lag maps lag_port_stats (0:7), IEEE 802.1AX dot3adAggPort names.
-func lag(l *decoder.LAGCounters) mapstr.M {
+func lag(l *decoded.LAGCounters) mapstr.M {
 	return mapstr.M{
 		"dot3ad_agg_port_actor_system_id": formatMAC(l.ActorSystemID), "dot3ad_agg_port_partner_oper_system_id": formatMAC(l.PartnerSystemID),
 		"dot3ad_agg_port_attached_agg_id":   l.AttachedAggID,
@@ -201,7 +201,7 @@ func lag(l *decoder.LAGCounters) mapstr.M {
 }
 
 // sfp maps sfp (0:10), the optical module and its lanes.
-func sfp(s *decoder.SFPCounters) mapstr.M {
+func sfp(s *decoded.SFPCounters) mapstr.M {
 	lanes := make([]mapstr.M, 0, len(s.Lanes))
 	for _, l := range s.Lanes {
 		lanes = append(lanes, mapstr.M{"index": l.Index, "tx_bias_current_ua": l.TxBiasCurrent,

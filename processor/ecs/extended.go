@@ -6,29 +6,29 @@ import (
 
 	"github.com/elastic/elastic-agent-libs/mapstr"
 
-	"github.com/sflowbeat/sflowbeat/input/sflow/decoder"
+	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
 )
 
 // extendedRecords maps the extended_* flow records of a sample.
-func extendedRecords(f mapstr.M, r *decoder.FlowRecords) {
+func extendedRecords(f mapstr.M, r *decoded.FlowRecords) {
 	s := sub(f, "sflow")
-	if r.Has&decoder.HasExtSwitch != 0 {
+	if r.Has&decoded.HasExtSwitch != 0 {
 		extSwitch(f, &r.ExtSwitch)
 	}
-	if r.Has&decoder.HasExtRouter != 0 {
+	if r.Has&decoded.HasExtRouter != 0 {
 		s["router"] = extRouter(&r.ExtRouter)
 	}
-	if r.Has&decoder.HasExtGateway != 0 {
+	if r.Has&decoded.HasExtGateway != 0 {
 		extGateway(f, &r.ExtGateway)
 	}
-	if r.Has&decoder.HasExtUser != 0 {
+	if r.Has&decoded.HasExtUser != 0 {
 		s["user"] = compact(mapstr.M{"src_charset": r.ExtUser.SrcCharset, "src_user": str(r.ExtUser.SrcUser),
 			"dst_charset": r.ExtUser.DstCharset, "dst_user": str(r.ExtUser.DstUser)})
 	}
-	if r.Has&decoder.HasExtURL != 0 {
+	if r.Has&decoded.HasExtURL != 0 {
 		s["url"] = compact(mapstr.M{"direction": urlDirection(r.ExtURL.Direction), "url": str(r.ExtURL.URL), "host": str(r.ExtURL.Host)})
 	}
-	if r.Has&decoder.HasExtNAT != 0 {
+	if r.Has&decoded.HasExtNAT != 0 {
 		extNAT(f, &r.ExtNAT)
 	}
 	mplsRecords(s, r)
@@ -38,7 +38,7 @@ func extendedRecords(f mapstr.M, r *decoder.FlowRecords) {
 
 // extSwitch maps extended_switch (0:1001): observer.ingress/egress.vlan.id
 // and the 802.1p priorities, each absent when unknown.
-func extSwitch(f mapstr.M, e *decoder.ExtSwitch) {
+func extSwitch(f mapstr.M, e *decoded.ExtSwitch) {
 	obs := sub(f, "observer")
 	if validVLAN(e.SrcVLAN) {
 		sub(sub(obs, "ingress"), "vlan")["id"] = strconv.FormatUint(uint64(e.SrcVLAN), 10)
@@ -63,7 +63,7 @@ const maxPriority = 7
 func validVLAN(v uint32) bool { return v >= 1 && v <= 4094 }
 
 // extRouter maps extended_router (0:1002).
-func extRouter(e *decoder.ExtRouter) mapstr.M {
+func extRouter(e *decoded.ExtRouter) mapstr.M {
 	m := mapstr.M{"src_mask_len": e.SrcMaskLen, "dst_mask_len": e.DstMaskLen}
 	setIP(m, "next_hop", e.NextHop)
 	return m
@@ -71,7 +71,7 @@ func extRouter(e *decoder.ExtRouter) mapstr.M {
 
 // extGateway maps extended_gateway (0:1003): source.as.number is src_as,
 // destination.as.number the last AS of the path (else the router's AS).
-func extGateway(f mapstr.M, e *decoder.ExtGateway) {
+func extGateway(f mapstr.M, e *decoded.ExtGateway) {
 	path := flatASPath(e.ASPath)
 	g := mapstr.M{}
 	setIP(g, "next_hop", e.NextHop)
@@ -100,7 +100,7 @@ func extGateway(f mapstr.M, e *decoder.ExtGateway) {
 }
 
 // flatASPath flattens the AS path segments into one list.
-func flatASPath(segs []decoder.ASPathSegment) []uint32 {
+func flatASPath(segs []decoded.ASPathSegment) []uint32 {
 	var path []uint32
 	for _, s := range segs {
 		path = append(path, s.ASNs...)
@@ -110,7 +110,7 @@ func flatASPath(segs []decoder.ASPathSegment) []uint32 {
 
 // extNAT maps extended_nat (0:1007) to source.nat.ip / destination.nat.ip;
 // an unspecified address (0.0.0.0, ::) means not translated.
-func extNAT(f mapstr.M, e *decoder.ExtNAT) {
+func extNAT(f mapstr.M, e *decoded.ExtNAT) {
 	if e.SrcIP.IsValid() && !e.SrcIP.IsUnspecified() {
 		sub(sub(f, "source"), "nat")["ip"] = e.SrcIP.String()
 	}
@@ -121,14 +121,14 @@ func extNAT(f mapstr.M, e *decoder.ExtNAT) {
 
 // mplsRecords maps extended_mpls and the MPLS tunnel/VC/FEC records
 // (0:1006, 0:1008-1011) under sflow.mpls_ext.
-func mplsRecords(s mapstr.M, r *decoder.FlowRecords) {
-	const mpls = decoder.HasExtMPLS | decoder.HasExtMPLSTunnel | decoder.HasExtMPLSVC |
-		decoder.HasExtMPLSFEC | decoder.HasExtMPLSLVPFEC
+func mplsRecords(s mapstr.M, r *decoded.FlowRecords) {
+	const mpls = decoded.HasExtMPLS | decoded.HasExtMPLSTunnel | decoded.HasExtMPLSVC |
+		decoded.HasExtMPLSFEC | decoded.HasExtMPLSLVPFEC
 	if r.Has&mpls == 0 {
 		return
 	}
 	m := mapstr.M{}
-	if r.Has&decoder.HasExtMPLS != 0 {
+	if r.Has&decoded.HasExtMPLS != 0 {
 		e := &r.ExtMPLS
 		setIP(m, "next_hop", e.NextHop)
 		if len(e.InStack) > 0 {
@@ -138,16 +138,16 @@ func mplsRecords(s mapstr.M, r *decoder.FlowRecords) {
 			m["out_labels"] = labelValues(e.OutStack)
 		}
 	}
-	if r.Has&decoder.HasExtMPLSTunnel != 0 {
+	if r.Has&decoded.HasExtMPLSTunnel != 0 {
 		m["tunnel"] = compact(mapstr.M{"name": str(r.ExtMPLSTunnel.Name), "id": r.ExtMPLSTunnel.ID, "cos": r.ExtMPLSTunnel.COSValue})
 	}
-	if r.Has&decoder.HasExtMPLSVC != 0 {
+	if r.Has&decoded.HasExtMPLSVC != 0 {
 		m["vc"] = compact(mapstr.M{"instance_name": str(r.ExtMPLSVC.InstanceName), "id": r.ExtMPLSVC.ID, "cos": r.ExtMPLSVC.COSValue})
 	}
-	if r.Has&decoder.HasExtMPLSFEC != 0 {
+	if r.Has&decoded.HasExtMPLSFEC != 0 {
 		m["ftn"] = compact(mapstr.M{"description": str(r.ExtMPLSFEC.Description), "mask": r.ExtMPLSFEC.Mask})
 	}
-	if r.Has&decoder.HasExtMPLSLVPFEC != 0 {
+	if r.Has&decoded.HasExtMPLSLVPFEC != 0 {
 		m["ldp_fec_prefix_length"] = r.ExtMPLSLVPFEC
 	}
 	if len(m) > 0 {
@@ -166,31 +166,31 @@ func labelValues(stack []uint32) []uint32 {
 
 // tunnelRecords maps the VLAN tunnel, IP tunnel, decapsulation and VNI
 // records (0:1012, 0:1023-1030).
-func tunnelRecords(s mapstr.M, r *decoder.FlowRecords) {
-	if r.Has&decoder.HasExtVLANTunnel != 0 && len(r.ExtVLANTunnel) > 0 {
+func tunnelRecords(s mapstr.M, r *decoded.FlowRecords) {
+	if r.Has&decoded.HasExtVLANTunnel != 0 && len(r.ExtVLANTunnel) > 0 {
 		s["vlan_tunnel"] = append([]uint32(nil), r.ExtVLANTunnel...)
 	}
-	tunnel(s, "ipv4_egress", r.Has&decoder.HasExtIPv4TunnelEgress != 0, &r.ExtIPv4TunnelEgress)
-	tunnel(s, "ipv4_ingress", r.Has&decoder.HasExtIPv4TunnelIngress != 0, &r.ExtIPv4TunnelIngress)
-	tunnel(s, "ipv6_egress", r.Has&decoder.HasExtIPv6TunnelEgress != 0, &r.ExtIPv6TunnelEgress)
-	tunnel(s, "ipv6_ingress", r.Has&decoder.HasExtIPv6TunnelIngress != 0, &r.ExtIPv6TunnelIngress)
-	if r.Has&decoder.HasExtDecapEgress != 0 {
+	tunnel(s, "ipv4_egress", r.Has&decoded.HasExtIPv4TunnelEgress != 0, &r.ExtIPv4TunnelEgress)
+	tunnel(s, "ipv4_ingress", r.Has&decoded.HasExtIPv4TunnelIngress != 0, &r.ExtIPv4TunnelIngress)
+	tunnel(s, "ipv6_egress", r.Has&decoded.HasExtIPv6TunnelEgress != 0, &r.ExtIPv6TunnelEgress)
+	tunnel(s, "ipv6_ingress", r.Has&decoded.HasExtIPv6TunnelIngress != 0, &r.ExtIPv6TunnelIngress)
+	if r.Has&decoded.HasExtDecapEgress != 0 {
 		sub(s, "decap")["egress_inner_header_offset"] = r.ExtDecapEgress
 	}
-	if r.Has&decoder.HasExtDecapIngress != 0 {
+	if r.Has&decoded.HasExtDecapIngress != 0 {
 		sub(s, "decap")["ingress_inner_header_offset"] = r.ExtDecapIngress
 	}
-	if r.Has&decoder.HasExtVNIEgress != 0 {
+	if r.Has&decoded.HasExtVNIEgress != 0 {
 		sub(s, "vni")["egress"] = r.ExtVNIEgress
 	}
-	if r.Has&decoder.HasExtVNIIngress != 0 {
+	if r.Has&decoded.HasExtVNIIngress != 0 {
 		sub(s, "vni")["ingress"] = r.ExtVNIIngress
 	}
 }
 
 // tunnel maps one extended_ipv4/ipv6_tunnel_* record (a sampled_ipv4/6)
 // to sflow.tunnel.<name>.
-func tunnel(s mapstr.M, name string, has bool, ip *decoder.SampledIP) {
+func tunnel(s mapstr.M, name string, has bool, ip *decoded.SampledIP) {
 	if !has {
 		return
 	}
@@ -203,17 +203,17 @@ func tunnel(s mapstr.M, name string, has bool, ip *decoder.SampledIP) {
 }
 
 // dropRecords maps the drop-notification records (0:1036-1038, 0:1042).
-func dropRecords(s mapstr.M, r *decoder.FlowRecords) {
-	if r.Has&decoder.HasExtEgressQueue != 0 {
+func dropRecords(s mapstr.M, r *decoded.FlowRecords) {
+	if r.Has&decoded.HasExtEgressQueue != 0 {
 		s["egress_queue"] = r.ExtEgressQueue
 	}
-	if r.Has&decoder.HasExtACL != 0 {
+	if r.Has&decoded.HasExtACL != 0 {
 		s["acl"] = compact(mapstr.M{"number": r.ExtACL.Number, "name": str(r.ExtACL.Name), "direction": aclDirection(r.ExtACL.Direction)})
 	}
-	if r.Has&decoder.HasExtFunction != 0 && len(r.ExtFunction) > 0 {
+	if r.Has&decoded.HasExtFunction != 0 && len(r.ExtFunction) > 0 {
 		s["function"] = str(r.ExtFunction)
 	}
-	if r.Has&decoder.HasExtLinuxDropReason != 0 && len(r.ExtLinuxDropReason) > 0 {
+	if r.Has&decoded.HasExtLinuxDropReason != 0 && len(r.ExtLinuxDropReason) > 0 {
 		s["linux_drop_reason"] = str(r.ExtLinuxDropReason)
 	}
 }

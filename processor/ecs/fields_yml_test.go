@@ -13,7 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"gopkg.in/yaml.v3"
 
-	"github.com/sflowbeat/sflowbeat/input/sflow/decoder"
+	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
 )
 
 // fieldsYML is sflowbeat's own fields file, generated from FieldDocs.
@@ -199,50 +199,50 @@ func TestFieldsDocumented(t *testing.T) {
 
 // richDatagram returns a datagram whose samples have every record, filled
 // with non-zero values, so that Map emits (nearly) every field it can.
-func richDatagram() *decoder.Datagram {
+func richDatagram() *decoded.Datagram {
 	ip4, ip6 := netip.MustParseAddr("192.0.2.7"), netip.MustParseAddr("2001:db8::7")
 	inner := ethernet(macA, macB, 0x0800, [][2]uint16{{0x8100, 30}}, ipv4("10.0.0.1", "10.0.0.2", 1, icmp(8, 0)))
 	hdr := ethernet(macB, macA, 0x8847, nil, append([]byte{0, 0x01, 0x01, 0x40},
 		ipv4("192.0.2.10", "192.0.2.20", 17, udp(49152, 4789, vxlan(5000, inner)))...))
 	fl := headerSample(1, hdr)
-	fl.Output = decoder.Interface{Format: decoder.IfFormatMultiple, Value: 3}
-	fl.Input = decoder.Interface{Value: decoder.IfIndexLocal}
+	fl.Output = decoded.Interface{Format: decoded.IfFormatMultiple, Value: 3}
+	fl.Input = decoded.Interface{Value: decoded.IfIndexLocal}
 	r := &fl.Records
-	r.Has = ^decoder.FlowHas(0)
-	sip := decoder.SampledIP{Length: 1, Protocol: 6, SrcIP: ip4, DstIP: ip4, SrcPort: 1, DstPort: 2}
+	r.Has = ^decoded.FlowHas(0)
+	sip := decoded.SampledIP{Length: 1, Protocol: 6, SrcIP: ip4, DstIP: ip4, SrcPort: 1, DstPort: 2}
 	r.SampledIPv4, r.SampledIPv6 = sip, sip
 	r.ExtIPv4TunnelEgress, r.ExtIPv4TunnelIngress, r.ExtIPv6TunnelEgress, r.ExtIPv6TunnelIngress = sip, sip, sip, sip
-	r.ExtSwitch = decoder.ExtSwitch{SrcVLAN: 1, DstVLAN: 2, SrcPriority: 3, DstPriority: 4}
-	r.ExtRouter = decoder.ExtRouter{NextHop: ip6, SrcMaskLen: 1, DstMaskLen: 2}
-	r.ExtGateway = decoder.ExtGateway{NextHop: ip4, AS: 1, SrcAS: 2, SrcPeerAS: 3, LocalPref: 4, Communities: []uint32{5},
-		ASPath: []decoder.ASPathSegment{{Type: decoder.ASPathSequence, ASNs: []uint32{6, 7}}}}
-	r.ExtUser = decoder.ExtUser{SrcCharset: 106, SrcUser: []byte("a"), DstCharset: 106, DstUser: []byte("b")}
-	r.ExtURL = decoder.ExtURL{Direction: 2, URL: []byte("/x"), Host: []byte("h")}
-	r.ExtMPLS = decoder.ExtMPLS{NextHop: ip4, InStack: []uint32{1 << 12}, OutStack: []uint32{2 << 12}}
-	r.ExtNAT = decoder.ExtNAT{SrcIP: ip4, DstIP: ip4}
-	r.ExtMPLSTunnel = decoder.ExtMPLSTunnel{Name: []byte("t"), ID: 1, COSValue: 2}
-	r.ExtMPLSVC = decoder.ExtMPLSVC{InstanceName: []byte("v"), ID: 1, COSValue: 2}
-	r.ExtMPLSFEC = decoder.ExtMPLSFEC{Description: []byte("f"), Mask: 1}
+	r.ExtSwitch = decoded.ExtSwitch{SrcVLAN: 1, DstVLAN: 2, SrcPriority: 3, DstPriority: 4}
+	r.ExtRouter = decoded.ExtRouter{NextHop: ip6, SrcMaskLen: 1, DstMaskLen: 2}
+	r.ExtGateway = decoded.ExtGateway{NextHop: ip4, AS: 1, SrcAS: 2, SrcPeerAS: 3, LocalPref: 4, Communities: []uint32{5},
+		ASPath: []decoded.ASPathSegment{{Type: decoded.ASPathSequence, ASNs: []uint32{6, 7}}}}
+	r.ExtUser = decoded.ExtUser{SrcCharset: 106, SrcUser: []byte("a"), DstCharset: 106, DstUser: []byte("b")}
+	r.ExtURL = decoded.ExtURL{Direction: 2, URL: []byte("/x"), Host: []byte("h")}
+	r.ExtMPLS = decoded.ExtMPLS{NextHop: ip4, InStack: []uint32{1 << 12}, OutStack: []uint32{2 << 12}}
+	r.ExtNAT = decoded.ExtNAT{SrcIP: ip4, DstIP: ip4}
+	r.ExtMPLSTunnel = decoded.ExtMPLSTunnel{Name: []byte("t"), ID: 1, COSValue: 2}
+	r.ExtMPLSVC = decoded.ExtMPLSVC{InstanceName: []byte("v"), ID: 1, COSValue: 2}
+	r.ExtMPLSFEC = decoded.ExtMPLSFEC{Description: []byte("f"), Mask: 1}
 	r.ExtMPLSLVPFEC, r.ExtVLANTunnel = 24, []uint32{0x81000064}
 	r.ExtDecapEgress, r.ExtDecapIngress, r.ExtVNIEgress, r.ExtVNIIngress, r.ExtEgressQueue = 1, 2, 3, 4, 5
-	r.ExtACL = decoder.ExtACL{Number: 1, Name: []byte("acl"), Direction: 2}
+	r.ExtACL = decoded.ExtACL{Number: 1, Name: []byte("acl"), Direction: 2}
 	r.ExtFunction, r.ExtLinuxDropReason = []byte("fn"), []byte("reason")
 
 	frag := headerSample(11, append(ipv4("192.0.2.1", "192.0.2.2", 47, nil)[:6], 0x20, 0, 64, 47, 0, 0, 192, 0, 2, 1, 192, 0, 2, 2))
 	gre := headerSample(11, ipv4("192.0.2.1", "192.0.2.2", 47, append([]byte{0, 0, 0x08, 0x00},
 		ipv4("10.0.0.1", "10.0.0.2", 6, tcp(1, 2, 0xFF))...)))
-	drop := decoder.DropSample{Reason: 257, Input: decoder.Interface{Value: 1},
-		Output: decoder.Interface{Format: decoder.IfFormatDiscarded, Value: 258}, Records: fl.Records}
+	drop := decoded.DropSample{Reason: 257, Input: decoded.Interface{Value: 1},
+		Output: decoded.Interface{Format: decoded.IfFormatDiscarded, Value: 258}, Records: fl.Records}
 
-	c := decoder.CounterSample{Interval: 30}
+	c := decoded.CounterSample{Interval: 30}
 	cr := &c.Records
-	cr.Has = ^decoder.CounterHas(0)
+	cr.Has = ^decoded.CounterHas(0)
 	cr.GenericIf.IfIndex = 9
 	cr.PortName = []byte("p9")
-	cr.SFP.Lanes = []decoder.SFPLane{{Index: 1}}
-	cr.HostDescr = decoder.HostDescr{Hostname: []byte("h"), UUID: [16]byte{1}, OSRelease: []byte("r")}
-	cr.HostAdapters = []decoder.HostAdapter{{IfIndex: 1, MACs: [][6]byte{macA}}}
+	cr.SFP.Lanes = []decoded.SFPLane{{Index: 1}}
+	cr.HostDescr = decoded.HostDescr{Hostname: []byte("h"), UUID: [16]byte{1}, OSRelease: []byte("r")}
+	cr.HostAdapters = []decoded.HostAdapter{{IfIndex: 1, MACs: [][6]byte{macA}}}
 	cr.HostCPU.HasExtended = true
-	cr.JVMRuntime = decoder.JVMRuntime{VMName: []byte("n"), VMVendor: []byte("v"), VMVersion: []byte("1")}
-	return datagram([]decoder.FlowSample{fl, frag, gre}, []decoder.CounterSample{c}, []decoder.DropSample{drop})
+	cr.JVMRuntime = decoded.JVMRuntime{VMName: []byte("n"), VMVendor: []byte("v"), VMVersion: []byte("1")}
+	return datagram([]decoded.FlowSample{fl, frag, gre}, []decoded.CounterSample{c}, []decoded.DropSample{drop})
 }

@@ -7,8 +7,7 @@ import (
 
 	"github.com/elastic/elastic-agent-libs/mapstr"
 
-	"github.com/sflowbeat/sflowbeat/input/sflow/decoder"
-	"github.com/sflowbeat/sflowbeat/input/sflow/header"
+	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
 )
 
 // flow is the flow key and sizes gathered from a sample's records before
@@ -30,18 +29,18 @@ type flow struct {
 }
 
 // flowRecords maps the flow records of a flow or drop sample onto f.
-func (m *Mapper) flowRecords(f mapstr.M, r *decoder.FlowRecords, rate uint32) {
+func (m *Mapper) flowRecords(f mapstr.M, r *decoded.FlowRecords, rate uint32) {
 	var fl flow
-	if r.Has&decoder.HasSampledEthernet != 0 {
+	if r.Has&decoded.HasSampledEthernet != 0 {
 		fromEthernet(&fl, &r.SampledEthernet)
 	}
-	if r.Has&decoder.HasSampledIPv6 != 0 {
+	if r.Has&decoded.HasSampledIPv6 != 0 {
 		fromSampledIP(&fl, &r.SampledIPv6)
 	}
-	if r.Has&decoder.HasSampledIPv4 != 0 {
+	if r.Has&decoded.HasSampledIPv4 != 0 {
 		fromSampledIP(&fl, &r.SampledIPv4)
 	}
-	if r.Has&decoder.HasSampledHeader != 0 {
+	if r.Has&decoded.HasSampledHeader != 0 {
 		m.sampledHeader(f, &fl, &r.SampledHeader)
 	}
 	writeFlow(f, &fl, rate)
@@ -52,14 +51,14 @@ func (m *Mapper) flowRecords(f mapstr.M, r *decoder.FlowRecords, rate uint32) {
 }
 
 // fromEthernet takes the MACs and length of sampled_ethernet (0:2).
-func fromEthernet(fl *flow, e *decoder.SampledEthernet) {
+func fromEthernet(fl *flow, e *decoded.SampledEthernet) {
 	fl.srcMAC, fl.dstMAC, fl.hasMAC = e.SrcMAC, e.DstMAC, true
 	fl.etherType = uint16(e.EtherType)
 	fl.frameLength, fl.hasLength = e.Length, true
 }
 
 // fromSampledIP takes the flow key of sampled_ipv4 (0:3) / sampled_ipv6 (0:4).
-func fromSampledIP(fl *flow, s *decoder.SampledIP) {
+func fromSampledIP(fl *flow, s *decoded.SampledIP) {
 	fl.srcIP, fl.dstIP = s.SrcIP, s.DstIP
 	fl.proto, fl.hasProto = uint8(s.Protocol), true
 	switch s.Protocol {
@@ -71,9 +70,10 @@ func fromSampledIP(fl *flow, s *decoder.SampledIP) {
 	}
 }
 
-// sampledHeader parses sampled_header (0:1) and takes its flow key; the
-// header's own details go under sflow.header/ip/tcp/icmp/mpls/vxlan/inner.
-func (m *Mapper) sampledHeader(f mapstr.M, fl *flow, h *decoder.SampledHeader) {
+// sampledHeader takes the flow key of sampled_header (0:1), which the
+// decoder parsed; the header's own details go under
+// sflow.header/ip/tcp/icmp/mpls/vxlan/inner.
+func (m *Mapper) sampledHeader(f mapstr.M, fl *flow, h *decoded.SampledHeader) {
 	fl.frameLength, fl.hasLength = h.FrameLength, true
 	hdr := mapstr.M{"protocol": headerProtocolName(h.Protocol), "size": len(h.Header)}
 	if h.Stripped != 0 {
@@ -84,36 +84,36 @@ func (m *Mapper) sampledHeader(f mapstr.M, fl *flow, h *decoder.SampledHeader) {
 		sub(f, "event")["original"] = hex.EncodeToString(h.Header)
 		f["tags"] = []string{"sflow", "forwarded", "preserve_original_event"} // as the integration tags it
 	}
-	p := &m.pkt
-	if !m.parser.Parse(h.Protocol, h.Header, p) {
+	if !h.Parsed {
 		return
 	}
+	p := &h.Packet
 	if p.Truncated {
 		hdr["truncated"] = true
 	}
-	if p.Has&header.HasEthernet != 0 {
+	if p.Layers&decoded.LayerEthernet != 0 {
 		fl.srcMAC, fl.dstMAC, fl.hasMAC = p.SrcMAC, p.DstMAC, true
 		fl.etherType = p.EtherType
 	}
-	if p.Has&(header.HasIPv4|header.HasIPv6) != 0 {
+	if p.Layers&(decoded.LayerIPv4|decoded.LayerIPv6) != 0 {
 		fromL3(fl, &p.L3)
 		ipDetails(sub(f, "sflow"), &p.L3)
 	}
-	if p.Has&header.HasTransport != 0 {
+	if p.Layers&decoded.LayerTransport != 0 {
 		fromL4(fl, &p.L4)
 	}
 	packetDetails(f, p)
 }
 
-// fromL3 takes addresses and protocol from a parsed IP header.
-func fromL3(fl *flow, l3 *header.L3) {
+// fromL3 takes addresses and protocol from a parsed IP decoded.
+func fromL3(fl *flow, l3 *decoded.L3) {
 	fl.srcIP, fl.dstIP = l3.SrcIP, l3.DstIP
 	fl.proto, fl.hasProto = l3.Protocol, true
 	fl.hasPorts, fl.isICMP = false, false
 }
 
-// fromL4 takes ports or ICMP type/code from a parsed transport header.
-func fromL4(fl *flow, l4 *header.L4) {
+// fromL4 takes ports or ICMP type/code from a parsed transport decoded.
+func fromL4(fl *flow, l4 *decoded.L4) {
 	if l4.IsICMP {
 		fl.icmpType, fl.icmpCode, fl.isICMP = l4.ICMPType, l4.ICMPCode, true
 		return
@@ -207,7 +207,7 @@ func relatedIPs(a, b netip.Addr) []string {
 }
 
 // ipDetails sets sflow.ip.* from the sampled header's IP layer.
-func ipDetails(s mapstr.M, l3 *header.L3) {
+func ipDetails(s mapstr.M, l3 *decoded.L3) {
 	ip := mapstr.M{"ttl": l3.TTL, "tos": l3.TOS, "dscp": l3.TOS >> 2, "ecn": l3.TOS & 3, "length": l3.Length}
 	if l3.Version == 6 {
 		ip["flow_label"] = l3.FlowLabel
@@ -220,27 +220,27 @@ func ipDetails(s mapstr.M, l3 *header.L3) {
 }
 
 // packetDetails sets the VLAN, MPLS, TCP, GRE, VXLAN and inner-packet
-// fields of a parsed sampled header.
-func packetDetails(f mapstr.M, p *header.Packet) {
-	if p.Has&header.HasVLAN != 0 {
+// fields of a parsed sampled decoded.
+func packetDetails(f mapstr.M, p *decoded.Packet) {
+	if p.Layers&decoded.LayerVLAN != 0 {
 		vlans(f, p)
 	}
 	s := sub(f, "sflow")
-	if p.Has&header.HasMPLS != 0 {
+	if p.Layers&decoded.LayerMPLS != 0 {
 		labels := make([]uint32, 0, min(int(p.NumMPLS), len(p.MPLSLabels)))
 		labels = append(labels, p.MPLSLabels[:cap(labels)]...)
 		s["mpls"] = mapstr.M{"labels": labels}
 	}
-	if p.Has&header.HasTransport != 0 && p.L4.TCPFlags != 0 && p.L3.Protocol == 6 {
+	if p.Layers&decoded.LayerTransport != 0 && p.L4.TCPFlags != 0 && p.L3.Protocol == 6 {
 		s["tcp"] = mapstr.M{"flags": tcpFlagNames(p.L4.TCPFlags), "flags_raw": p.L4.TCPFlags}
 	}
-	if p.Has&header.HasGRE != 0 {
+	if p.Layers&decoded.LayerGRE != 0 {
 		s["gre"] = mapstr.M{"protocol": p.GREProtocol}
 	}
-	if p.Has&header.HasVXLAN != 0 {
+	if p.Layers&decoded.LayerVXLAN != 0 {
 		s["vxlan"] = mapstr.M{"vni": p.VNI}
 	}
-	if p.Has&header.HasInner != 0 {
+	if p.Layers&decoded.LayerInner != 0 {
 		if in := innerFields(&p.Inner); len(in) > 0 {
 			s["inner"] = in
 		}
@@ -248,7 +248,7 @@ func packetDetails(f mapstr.M, p *header.Packet) {
 }
 
 // vlans sets network.vlan.id (outer tag) and network.inner.vlan.id.
-func vlans(f mapstr.M, p *header.Packet) {
+func vlans(f mapstr.M, p *decoded.Packet) {
 	nw := sub(f, "network")
 	if p.VLANs[0] != 0 { // 0: priority tag only
 		nw["vlan"] = mapstr.M{"id": strconv.Itoa(int(p.VLANs[0]))}
@@ -259,15 +259,15 @@ func vlans(f mapstr.M, p *header.Packet) {
 }
 
 // innerFields returns the encapsulated packet's fields (sflow.inner.*).
-func innerFields(in *header.Inner) mapstr.M {
+func innerFields(in *decoded.Inner) mapstr.M {
 	var fl flow
-	if in.Has&header.HasEthernet != 0 {
+	if in.Layers&decoded.LayerEthernet != 0 {
 		fl.srcMAC, fl.dstMAC, fl.hasMAC = in.SrcMAC, in.DstMAC, true
 	}
-	if in.Has&(header.HasIPv4|header.HasIPv6) != 0 {
+	if in.Layers&(decoded.LayerIPv4|decoded.LayerIPv6) != 0 {
 		fromL3(&fl, &in.L3)
 	}
-	if in.Has&header.HasTransport != 0 {
+	if in.Layers&decoded.LayerTransport != 0 {
 		fromL4(&fl, &in.L4)
 	}
 	m := mapstr.M{}
@@ -282,7 +282,7 @@ func innerFields(in *header.Inner) mapstr.M {
 		networkFields(nw, fl.srcIP, fl.proto, fl.hasProto)
 		m["network"] = nw
 	}
-	if in.Has&header.HasVLAN != 0 && in.VLAN != 0 {
+	if in.Layers&decoded.LayerVLAN != 0 && in.VLAN != 0 {
 		m["vlan"] = mapstr.M{"id": strconv.Itoa(int(in.VLAN))}
 	}
 	if fl.isICMP {

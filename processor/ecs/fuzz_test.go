@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sflowbeat/sflowbeat/input/pcapfile"
+	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
 	"github.com/sflowbeat/sflowbeat/input/sflow/decoder"
 )
 
@@ -39,8 +40,8 @@ func FuzzMap(f *testing.F) {
 	for _, d := range captureDatagrams(f) {
 		f.Add(d)
 	}
-	dec, m := decoder.NewDecoder(decoder.Options{}), NewMapper(Options{})
-	var dg decoder.Datagram
+	dec, m := decoder.NewDecoder(), NewMapper(Options{})
+	var dg decoded.Datagram
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if dec.Decode(data, &dg) != nil {
 			return
@@ -72,8 +73,8 @@ func BenchmarkMap(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	dec := decoder.NewDecoder(decoder.Options{})
-	decoded := make([]decoder.Datagram, len(dgs))
+	dec := decoder.NewDecoder()
+	decoded := make([]decoded.Datagram, len(dgs))
 	for i, d := range dgs {
 		if err := dec.Decode(d.Payload, &decoded[i]); err != nil {
 			b.Fatal(err)
@@ -98,8 +99,8 @@ func BenchmarkEncodeJSON(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	dec, m := decoder.NewDecoder(decoder.Options{}), NewMapper(Options{})
-	var dg decoder.Datagram
+	dec, m := decoder.NewDecoder(), NewMapper(Options{})
+	var dg decoded.Datagram
 	var evs []Event
 	for _, d := range dgs[:100] {
 		if dec.Decode(d.Payload, &dg) == nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/sflowbeat/sflowbeat/input/pcapfile"
+	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
 	"github.com/sflowbeat/sflowbeat/input/sflow/decoder"
 )
 
@@ -28,10 +29,10 @@ func decodeCapture(t testing.TB, path string, opts Options) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dec := decoder.NewDecoder(decoder.Options{})
+	dec := decoder.NewDecoder()
 	opts.InterfaceNames = NewInterfaceNames()
 	m := NewMapper(opts)
-	var dg decoder.Datagram
+	var dg decoded.Datagram
 	var buf bytes.Buffer
 	for _, d := range dgs {
 		if err := dec.Decode(d.Payload, &dg); err != nil {

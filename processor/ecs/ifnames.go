@@ -6,7 +6,7 @@ import (
 
 	"github.com/elastic/elastic-agent-libs/mapstr"
 
-	"github.com/sflowbeat/sflowbeat/input/sflow/decoder"
+	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
 )
 
 // MaxLearnedInterfaces bounds the names learned from port_name records:
@@ -79,13 +79,13 @@ func (n *InterfaceNames) lookup(exporter netip.Addr, index uint32) (ifName, bool
 
 // learnPortName teaches the table the port name of a counter sample's
 // interface (if_counters ifIndex, else an ifIndex data source).
-func (m *Mapper) learnPortName(agent netip.Addr, s *decoder.CounterSample) {
+func (m *Mapper) learnPortName(agent netip.Addr, s *decoded.CounterSample) {
 	r := &s.Records
-	if m.names == nil || r.Has&decoder.HasPortName == 0 || len(r.PortName) == 0 {
+	if m.names == nil || r.Has&decoded.HasPortName == 0 || len(r.PortName) == 0 {
 		return
 	}
 	index := s.SourceID.Index
-	if r.Has&decoder.HasGenericIf != 0 {
+	if r.Has&decoded.HasGenericIf != 0 {
 		index = r.GenericIf.IfIndex
 	} else if s.SourceID.Type != 0 {
 		return

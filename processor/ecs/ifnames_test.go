@@ -5,14 +5,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sflowbeat/sflowbeat/input/sflow/decoder"
+	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
 )
 
 // namedFlow maps one flow sample from agent, in on ifIndex 3 and out on 4.
 func namedFlow(t *testing.T, m *Mapper, agent string) (in, out, alias any) {
 	t.Helper()
-	dg := &decoder.Datagram{Version: 5, AgentAddress: netip.MustParseAddr(agent), FlowSamples: []decoder.FlowSample{{
-		Input: decoder.Interface{Value: 3}, Output: decoder.Interface{Value: 4}}}}
+	dg := &decoded.Datagram{Version: 5, AgentAddress: netip.MustParseAddr(agent), FlowSamples: []decoded.FlowSample{{
+		Input: decoded.Interface{Value: 3}, Output: decoded.Interface{Value: 4}}}}
 	f := m.Map(dg, time.Unix(0, 0), nil)[0].Fields
 	in, _ = f.GetValue("observer.ingress.interface.name")
 	out, _ = f.GetValue("observer.egress.interface.name")
@@ -29,9 +29,9 @@ func TestInterfaceNames(t *testing.T) {
 	if in, out, _ := namedFlow(t, m, "192.0.2.1"); in != nil || out != nil {
 		t.Errorf("names before any port_name record: %v %v", in, out)
 	}
-	counters := &decoder.Datagram{Version: 5, AgentAddress: netip.MustParseAddr("192.0.2.1"), CounterSamples: []decoder.CounterSample{
-		{Records: decoder.CounterRecords{Has: decoder.HasGenericIf | decoder.HasPortName, GenericIf: decoder.GenericIfCounters{IfIndex: 3}, PortName: []byte("Ethernet3")}},
-		{SourceID: decoder.SourceID{Index: 4}, Records: decoder.CounterRecords{Has: decoder.HasPortName, PortName: []byte("Ethernet4")}},
+	counters := &decoded.Datagram{Version: 5, AgentAddress: netip.MustParseAddr("192.0.2.1"), CounterSamples: []decoded.CounterSample{
+		{Records: decoded.CounterRecords{Has: decoded.HasGenericIf | decoded.HasPortName, GenericIf: decoded.GenericIfCounters{IfIndex: 3}, PortName: []byte("Ethernet3")}},
+		{SourceID: decoded.SourceID{Index: 4}, Records: decoded.CounterRecords{Has: decoded.HasPortName, PortName: []byte("Ethernet4")}},
 	}}
 	m.Map(counters, time.Unix(0, 0), nil)
 	in, out, alias := namedFlow(t, m, "192.0.2.1")

@@ -7,8 +7,7 @@ import (
 
 	"github.com/elastic/elastic-agent-libs/mapstr"
 
-	"github.com/sflowbeat/sflowbeat/input/sflow/decoder"
-	"github.com/sflowbeat/sflowbeat/input/sflow/header"
+	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
 )
 
 // ECSVersion is the ECS version the events follow.
@@ -44,23 +43,21 @@ type Options struct {
 	InterfaceNames *InterfaceNames
 }
 
-// Mapper maps decoded sFlow datagrams to ECS events. It holds a sampled
-// header parser and is not safe for concurrent use: use one per worker.
+// Mapper maps decoded sFlow datagrams to ECS events. It is not safe for
+// concurrent use: use one per worker.
 type Mapper struct {
-	opts   Options
-	parser *header.Parser
-	names  *InterfaceNames
-	pkt    header.Packet
+	opts  Options
+	names *InterfaceNames
 }
 
 // NewMapper returns a Mapper.
 func NewMapper(opts Options) *Mapper {
-	return &Mapper{opts: opts, parser: header.NewParser(), names: opts.InterfaceNames}
+	return &Mapper{opts: opts, names: opts.InterfaceNames}
 }
 
 // Map appends one event per flow sample, counter sample and drop sample of
 // dg to dst, all stamped with received.
-func (m *Mapper) Map(dg *decoder.Datagram, received time.Time, dst []Event) []Event {
+func (m *Mapper) Map(dg *decoded.Datagram, received time.Time, dst []Event) []Event {
 	for i := range dg.FlowSamples {
 		dst = append(dst, Event{Timestamp: received, Fields: m.flowEvent(dg, &dg.FlowSamples[i]), Dataset: DatasetFlow})
 	}
@@ -92,7 +89,7 @@ var (
 
 // base returns the fields every event has: event.*, ecs, observer.ip and
 // the datagram header under sflow.*.
-func base(dg *decoder.Datagram, k *eventKind) mapstr.M {
+func base(dg *decoded.Datagram, k *eventKind) mapstr.M {
 	s := make(mapstr.M, k.sflowKeys)
 	s["version"], s["sequence_num"], s["uptime_ms"] = dg.Version, dg.SequenceNumber, dg.Uptime
 	if dg.Version >= 5 { // RFC 3176 datagrams have no sub-agent
@@ -129,7 +126,7 @@ func sub(m mapstr.M, key string) mapstr.M {
 
 // sampleFields sets sflow.sample.* (flow_sample / counters_sample /
 // event_discarded_packet common header).
-func sampleFields(s mapstr.M, typ string, seq uint32, src decoder.SourceID) {
+func sampleFields(s mapstr.M, typ string, seq uint32, src decoded.SourceID) {
 	s["sample"] = mapstr.M{
 		"type":            typ,
 		"sequence_number": seq,
@@ -140,30 +137,30 @@ func sampleFields(s mapstr.M, typ string, seq uint32, src decoder.SourceID) {
 // interfaces sets observer.ingress/egress.interface.id (and name, alias
 // from the interface-name table) and, for the special output formats,
 // sflow.input/output.* (sFlow v5 "interface" words).
-func (m *Mapper) interfaces(f mapstr.M, dg *decoder.Datagram, in, out decoder.Interface) {
+func (m *Mapper) interfaces(f mapstr.M, dg *decoded.Datagram, in, out decoded.Interface) {
 	m.setInterface(f, "ingress", "input", in, dg)
 	m.setInterface(f, "egress", "output", out, dg)
 }
 
 // setInterface maps one interface word. 0x3FFFFFFF means the agent itself
 // only in sFlow v5; in RFC 3176 it is an ordinary ifIndex.
-func (m *Mapper) setInterface(f mapstr.M, dir, name string, i decoder.Interface, dg *decoder.Datagram) {
+func (m *Mapper) setInterface(f mapstr.M, dir, name string, i decoded.Interface, dg *decoded.Datagram) {
 	switch i.Format {
-	case decoder.IfFormatSingle:
+	case decoded.IfFormatSingle:
 		switch {
 		case i.Value == 0:
 			return // unknown
-		case i.Value == decoder.IfIndexLocal && dg.Version >= 5:
+		case i.Value == decoded.IfIndexLocal && dg.Version >= 5:
 			sub(sub(f, "sflow"), name)["format"] = "local"
 		default:
 			iface := sub(sub(sub(f, "observer"), dir), "interface")
 			iface["id"] = strconv.FormatUint(uint64(i.Value), 10)
 			m.nameInterface(iface, dg.AgentAddress, i.Value)
 		}
-	case decoder.IfFormatDiscarded:
+	case decoded.IfFormatDiscarded:
 		sub(sub(f, "sflow"), name)["format"] = "discarded"
 		sub(sub(f, "sflow"), name)["discard_reason"] = i.Value
-	case decoder.IfFormatMultiple:
+	case decoded.IfFormatMultiple:
 		o := sub(sub(f, "sflow"), name)
 		o["format"] = "multiple"
 		if i.Value != 0 && i.Value != 0x7FFFFFFF {
@@ -175,7 +172,7 @@ func (m *Mapper) setInterface(f mapstr.M, dir, name string, i decoder.Interface,
 }
 
 // flowEvent builds the event of a flow_sample / flow_sample_expanded.
-func (m *Mapper) flowEvent(dg *decoder.Datagram, s *decoder.FlowSample) mapstr.M {
+func (m *Mapper) flowEvent(dg *decoded.Datagram, s *decoded.FlowSample) mapstr.M {
 	f := base(dg, &flowKind)
 	sf := f["sflow"].(mapstr.M)
 	typ := "flow_sample"
@@ -192,7 +189,7 @@ func (m *Mapper) flowEvent(dg *decoder.Datagram, s *decoder.FlowSample) mapstr.M
 }
 
 // dropEvent builds the event of an event_discarded_packet (sFlow drops).
-func (m *Mapper) dropEvent(dg *decoder.Datagram, s *decoder.DropSample) mapstr.M {
+func (m *Mapper) dropEvent(dg *decoded.Datagram, s *decoded.DropSample) mapstr.M {
 	f := base(dg, &dropKind)
 	sf := f["sflow"].(mapstr.M)
 	sampleFields(sf, "event_discarded_packet", s.SequenceNumber, s.SourceID)

@@ -12,7 +12,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/sflowbeat/sflowbeat/input/pcapfile"
+	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
 	"github.com/sflowbeat/sflowbeat/input/sflow/decoder"
+	"github.com/sflowbeat/sflowbeat/input/sflow/decoder/header"
 )
 
 // received is the receive time of the hand-built datagrams.
@@ -22,27 +24,46 @@ var received = time.Date(2026, 1, 2, 3, 4, 5, 600, time.UTC)
 const absent = "<absent>"
 
 // datagram returns a v5 datagram from 192.0.2.1 holding the given samples.
-func datagram(flows []decoder.FlowSample, counters []decoder.CounterSample, drops []decoder.DropSample) *decoder.Datagram {
-	return &decoder.Datagram{Version: 5, AgentAddress: netip.MustParseAddr("192.0.2.1"), SubAgentID: 7,
+func datagram(flows []decoded.FlowSample, counters []decoded.CounterSample, drops []decoded.DropSample) *decoded.Datagram {
+	return &decoded.Datagram{Version: 5, AgentAddress: netip.MustParseAddr("192.0.2.1"), SubAgentID: 7,
 		SequenceNumber: 1000, Uptime: 123456, FlowSamples: flows, CounterSamples: counters, DropSamples: drops}
 }
 
 // headerSample returns a flow_sample (1 in 100, ifIndex 3 to 4) whose only
 // record is a sampled_header of the given protocol.
-func headerSample(proto uint32, hdr []byte) decoder.FlowSample {
-	s := decoder.FlowSample{SequenceNumber: 42, SourceID: decoder.SourceID{Index: 3}, SamplingRate: 100,
-		SamplePool: 4200, Input: decoder.Interface{Value: 3}, Output: decoder.Interface{Value: 4}}
-	s.Records.Has = decoder.HasSampledHeader
-	s.Records.SampledHeader = decoder.SampledHeader{Protocol: proto, FrameLength: 1000, Stripped: 4, Header: hdr}
+func headerSample(proto uint32, hdr []byte) decoded.FlowSample {
+	s := decoded.FlowSample{SequenceNumber: 42, SourceID: decoded.SourceID{Index: 3}, SamplingRate: 100,
+		SamplePool: 4200, Input: decoded.Interface{Value: 3}, Output: decoded.Interface{Value: 4}}
+	s.Records.Has = decoded.HasSampledHeader
+	s.Records.SampledHeader = decoded.SampledHeader{Protocol: proto, FrameLength: 1000, Stripped: 4, Header: hdr}
 	return s
 }
 
-// events maps dg and returns its events as decoded JSON objects, through
-// EncodeJSON as the decode command and the golden files see them.
-func events(t *testing.T, dg *decoder.Datagram) []map[string]any {
+// parseHeaders parses the sampled headers of a hand-built datagram, as the
+// decoder does for the datagrams it decodes.
+func parseHeaders(dg *decoded.Datagram) *decoded.Datagram {
+	p := header.NewParser()
+	parse := func(r *decoded.FlowRecords) {
+		if h := &r.SampledHeader; r.Has&decoded.HasSampledHeader != 0 {
+			h.Parsed = p.Parse(h.Protocol, h.Header, &h.Packet)
+		}
+	}
+	for i := range dg.FlowSamples {
+		parse(&dg.FlowSamples[i].Records)
+	}
+	for i := range dg.DropSamples {
+		parse(&dg.DropSamples[i].Records)
+	}
+	return dg
+}
+
+// events maps dg (its sampled headers parsed first, as the decoder does)
+// and returns its events as decoded JSON objects, through EncodeJSON as the
+// decode command and the golden files see them.
+func events(t *testing.T, dg *decoded.Datagram) []map[string]any {
 	t.Helper()
 	var out []map[string]any
-	for _, e := range NewMapper(Options{}).Map(dg, received, nil) {
+	for _, e := range NewMapper(Options{}).Map(parseHeaders(dg), received, nil) {
 		var buf bytes.Buffer
 		if err := EncodeJSON(&buf, e); err != nil {
 			t.Fatal(err)
@@ -60,7 +81,7 @@ func events(t *testing.T, dg *decoder.Datagram) []map[string]any {
 
 // flatEvent maps dg, which must give exactly one event, and returns its
 // fields by dotted path.
-func flatEvent(t *testing.T, dg *decoder.Datagram) map[string]string {
+func flatEvent(t *testing.T, dg *decoded.Datagram) map[string]string {
 	t.Helper()
 	evs := events(t, dg)
 	if len(evs) != 1 {
@@ -94,9 +115,9 @@ func TestMapFlowEvent(t *testing.T) {
 	hdr := ethernet(macB, macA, 0x0800, [][2]uint16{{0x8100, 10}},
 		ipv4("198.51.100.1", "203.0.113.2", 6, tcp(40000, 443, 0x12)))
 	s := headerSample(1, hdr)
-	s.Records.Has |= decoder.HasExtSwitch
-	s.Records.ExtSwitch = decoder.ExtSwitch{SrcVLAN: 10, DstVLAN: 20, DstPriority: 5}
-	got := events(t, datagram([]decoder.FlowSample{s}, nil, nil))
+	s.Records.Has |= decoded.HasExtSwitch
+	s.Records.ExtSwitch = decoded.ExtSwitch{SrcVLAN: 10, DstVLAN: 20, DstPriority: 5}
+	got := events(t, datagram([]decoded.FlowSample{s}, nil, nil))
 	var want []map[string]any
 	d := json.NewDecoder(bytes.NewReader([]byte(`[{
 		"@timestamp": "2026-01-02T03:04:05.0000006Z",
@@ -174,7 +195,7 @@ func TestMapSampledHeader(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got := flatEvent(t, datagram([]decoder.FlowSample{headerSample(c.proto, c.hdr)}, nil, nil))
+			got := flatEvent(t, datagram([]decoded.FlowSample{headerSample(c.proto, c.hdr)}, nil, nil))
 			checkFields(t, got, c.want)
 		})
 	}
@@ -185,30 +206,30 @@ func TestMapSampledHeader(t *testing.T) {
 func TestMapInterfaces(t *testing.T) {
 	cases := []struct {
 		name    string
-		in, out decoder.Interface
+		in, out decoded.Interface
 		want    map[string]string
 	}{
-		{"ifIndexes", decoder.Interface{Value: 3}, decoder.Interface{Value: 4}, map[string]string{
+		{"ifIndexes", decoded.Interface{Value: 3}, decoded.Interface{Value: 4}, map[string]string{
 			"observer.ingress.interface.id": "3", "observer.egress.interface.id": "4", "sflow.output.format": absent}},
-		{"unknown (0): absent", decoder.Interface{}, decoder.Interface{}, map[string]string{
+		{"unknown (0): absent", decoded.Interface{}, decoded.Interface{}, map[string]string{
 			"observer.ingress.interface.id": absent, "observer.egress.interface.id": absent,
 			"sflow.input.format": absent, "sflow.output.format": absent}},
-		{"discarded", decoder.Interface{Value: 3}, decoder.Interface{Format: decoder.IfFormatDiscarded, Value: 258},
+		{"discarded", decoded.Interface{Value: 3}, decoded.Interface{Format: decoded.IfFormatDiscarded, Value: 258},
 			map[string]string{"observer.egress.interface.id": absent, "sflow.output.format": "discarded",
 				"sflow.output.discard_reason": "258", "observer.ingress.interface.id": "3"}},
-		{"multiple, count known", decoder.Interface{Value: 3}, decoder.Interface{Format: decoder.IfFormatMultiple, Value: 5},
+		{"multiple, count known", decoded.Interface{Value: 3}, decoded.Interface{Format: decoded.IfFormatMultiple, Value: 5},
 			map[string]string{"observer.egress.interface.id": absent, "sflow.output.format": "multiple",
 				"sflow.output.interfaces": "5"}},
-		{"multiple, count unknown", decoder.Interface{Value: 3}, decoder.Interface{Format: decoder.IfFormatMultiple, Value: 0x7FFFFFFF},
+		{"multiple, count unknown", decoded.Interface{Value: 3}, decoded.Interface{Format: decoded.IfFormatMultiple, Value: 0x7FFFFFFF},
 			map[string]string{"sflow.output.format": "multiple", "sflow.output.interfaces": absent}},
-		{"local input and output", decoder.Interface{Value: decoder.IfIndexLocal}, decoder.Interface{Value: decoder.IfIndexLocal},
+		{"local input and output", decoded.Interface{Value: decoded.IfIndexLocal}, decoded.Interface{Value: decoded.IfIndexLocal},
 			map[string]string{"sflow.input.format": "local", "sflow.output.format": "local",
 				"observer.ingress.interface.id": absent, "observer.egress.interface.id": absent}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			s := decoder.FlowSample{SamplingRate: 1, Input: c.in, Output: c.out}
-			checkFields(t, flatEvent(t, datagram([]decoder.FlowSample{s}, nil, nil)), c.want)
+			s := decoded.FlowSample{SamplingRate: 1, Input: c.in, Output: c.out}
+			checkFields(t, flatEvent(t, datagram([]decoded.FlowSample{s}, nil, nil)), c.want)
 		})
 	}
 }
@@ -216,26 +237,26 @@ func TestMapInterfaces(t *testing.T) {
 // TestMapSampledIP checks flows described by sampled_ipv4 / sampled_ipv6 /
 // sampled_ethernet instead of a header, and the estimates of sampling rate 0.
 func TestMapSampledIP(t *testing.T) {
-	ip := func(proto uint32) decoder.FlowSample {
-		s := decoder.FlowSample{SamplingRate: 0, Input: decoder.Interface{Value: 1}}
-		s.Records.Has = decoder.HasSampledIPv4 | decoder.HasSampledEthernet
-		s.Records.SampledIPv4 = decoder.SampledIP{Length: 60, Protocol: proto, SrcIP: netip.MustParseAddr("198.51.100.1"),
+	ip := func(proto uint32) decoded.FlowSample {
+		s := decoded.FlowSample{SamplingRate: 0, Input: decoded.Interface{Value: 1}}
+		s.Records.Has = decoded.HasSampledIPv4 | decoded.HasSampledEthernet
+		s.Records.SampledIPv4 = decoded.SampledIP{Length: 60, Protocol: proto, SrcIP: netip.MustParseAddr("198.51.100.1"),
 			DstIP: netip.MustParseAddr("198.51.100.1"), SrcPort: 8, DstPort: 9}
-		s.Records.SampledEthernet = decoder.SampledEthernet{Length: 78, SrcMAC: macA, DstMAC: macB, EtherType: 0x0800}
+		s.Records.SampledEthernet = decoded.SampledEthernet{Length: 78, SrcMAC: macA, DstMAC: macB, EtherType: 0x0800}
 		return s
 	}
-	udpFlow := flatEvent(t, datagram([]decoder.FlowSample{ip(17)}, nil, nil))
+	udpFlow := flatEvent(t, datagram([]decoded.FlowSample{ip(17)}, nil, nil))
 	checkFields(t, udpFlow, map[string]string{"source.port": "8", "destination.port": "9", "network.transport": "udp",
 		"source.mac": "00-53-00-00-00-0A", "sflow.bytes": "78", "network.bytes": "78", "network.packets": "1",
 		"related.ip": "[198.51.100.1]", "sflow.header.protocol": absent})
-	icmpFlow := flatEvent(t, datagram([]decoder.FlowSample{ip(1)}, nil, nil))
+	icmpFlow := flatEvent(t, datagram([]decoded.FlowSample{ip(1)}, nil, nil))
 	checkFields(t, icmpFlow, map[string]string{"source.port": absent, "destination.port": absent, "network.transport": "icmp"})
 
-	v6 := decoder.FlowSample{SamplingRate: 10}
-	v6.Records.Has = decoder.HasSampledIPv6
-	v6.Records.SampledIPv6 = decoder.SampledIP{Length: 100, Protocol: 132, SrcIP: netip.MustParseAddr("2001:db8::1"),
+	v6 := decoded.FlowSample{SamplingRate: 10}
+	v6.Records.Has = decoded.HasSampledIPv6
+	v6.Records.SampledIPv6 = decoded.SampledIP{Length: 100, Protocol: 132, SrcIP: netip.MustParseAddr("2001:db8::1"),
 		DstIP: netip.MustParseAddr("2001:db8::2"), SrcPort: 2905, DstPort: 2905}
-	checkFields(t, flatEvent(t, datagram([]decoder.FlowSample{v6}, nil, nil)), map[string]string{
+	checkFields(t, flatEvent(t, datagram([]decoded.FlowSample{v6}, nil, nil)), map[string]string{
 		"network.type": "ipv6", "network.transport": "sctp", "source.port": "2905", "sflow.bytes": "100",
 		"network.bytes": "1000", "network.packets": "10", "source.mac": absent})
 }
@@ -243,17 +264,17 @@ func TestMapSampledIP(t *testing.T) {
 // TestMapExtended checks the extended flow records: gateway AS path, NAT,
 // router, and a sample with extended records only.
 func TestMapExtended(t *testing.T) {
-	s := decoder.FlowSample{SamplingRate: 1}
+	s := decoded.FlowSample{SamplingRate: 1}
 	r := &s.Records
-	r.Has = decoder.HasExtGateway | decoder.HasExtNAT | decoder.HasExtRouter | decoder.HasExtSwitch
-	r.ExtGateway = decoder.ExtGateway{NextHop: netip.MustParseAddr("192.0.2.254"), AS: 64500, SrcAS: 64496, SrcPeerAS: 64497,
-		ASPath: []decoder.ASPathSegment{{Type: decoder.ASPathSequence, ASNs: []uint32{64510, 64511}},
-			{Type: decoder.ASPathSet, ASNs: []uint32{64512, 64513}}},
+	r.Has = decoded.HasExtGateway | decoded.HasExtNAT | decoded.HasExtRouter | decoded.HasExtSwitch
+	r.ExtGateway = decoded.ExtGateway{NextHop: netip.MustParseAddr("192.0.2.254"), AS: 64500, SrcAS: 64496, SrcPeerAS: 64497,
+		ASPath: []decoded.ASPathSegment{{Type: decoded.ASPathSequence, ASNs: []uint32{64510, 64511}},
+			{Type: decoded.ASPathSet, ASNs: []uint32{64512, 64513}}},
 		Communities: []uint32{0xFC000001}, LocalPref: 100}
-	r.ExtNAT = decoder.ExtNAT{SrcIP: netip.MustParseAddr("203.0.113.9"), DstIP: netip.IPv4Unspecified()}
-	r.ExtRouter = decoder.ExtRouter{NextHop: netip.MustParseAddr("2001:db8::fe"), SrcMaskLen: 24, DstMaskLen: 48}
-	r.ExtSwitch = decoder.ExtSwitch{SrcVLAN: 0, DstVLAN: 4095, SrcPriority: 0xFFFFFFFF, DstPriority: 0}
-	checkFields(t, flatEvent(t, datagram([]decoder.FlowSample{s}, nil, nil)), map[string]string{
+	r.ExtNAT = decoded.ExtNAT{SrcIP: netip.MustParseAddr("203.0.113.9"), DstIP: netip.IPv4Unspecified()}
+	r.ExtRouter = decoded.ExtRouter{NextHop: netip.MustParseAddr("2001:db8::fe"), SrcMaskLen: 24, DstMaskLen: 48}
+	r.ExtSwitch = decoded.ExtSwitch{SrcVLAN: 0, DstVLAN: 4095, SrcPriority: 0xFFFFFFFF, DstPriority: 0}
+	checkFields(t, flatEvent(t, datagram([]decoded.FlowSample{s}, nil, nil)), map[string]string{
 		"event.dataset": "sflow.flow", "source.as.number": "64496", "destination.as.number": "64513",
 		"sflow.gateway.as_path": "[64510 64511 64512 64513]", "sflow.gateway.dst_peer_as": "64510",
 		"sflow.gateway.src_peer_as": "64497", "sflow.gateway.as": "64500", "sflow.gateway.next_hop": "192.0.2.254",
@@ -264,24 +285,24 @@ func TestMapExtended(t *testing.T) {
 		"sflow.switch.src_priority": absent, "sflow.switch.dst_priority": "0",
 		"network.bytes": absent, "source.ip": absent, "related.ip": absent})
 
-	noPath := decoder.FlowSample{}
-	noPath.Records.Has = decoder.HasExtGateway
-	noPath.Records.ExtGateway = decoder.ExtGateway{AS: 64500}
-	checkFields(t, flatEvent(t, datagram([]decoder.FlowSample{noPath}, nil, nil)), map[string]string{
+	noPath := decoded.FlowSample{}
+	noPath.Records.Has = decoded.HasExtGateway
+	noPath.Records.ExtGateway = decoded.ExtGateway{AS: 64500}
+	checkFields(t, flatEvent(t, datagram([]decoded.FlowSample{noPath}, nil, nil)), map[string]string{
 		"destination.as.number": "64500", "source.as.number": absent, "sflow.gateway.src_as": absent,
 		"sflow.gateway.as_path": absent, "sflow.gateway.next_hop": absent, "sflow.gateway.local_pref": absent})
 }
 
 // TestMapDropEvent checks an event_discarded_packet (sFlow drops).
 func TestMapDropEvent(t *testing.T) {
-	d := decoder.DropSample{SequenceNumber: 9, SourceID: decoder.SourceID{Index: 5}, Drops: 2,
-		Input: decoder.Interface{Value: 5}, Output: decoder.Interface{}, Reason: 258}
-	d.Records.Has = decoder.HasSampledHeader | decoder.HasExtACL | decoder.HasExtLinuxDropReason
-	d.Records.SampledHeader = decoder.SampledHeader{Protocol: 11, FrameLength: 84,
+	d := decoded.DropSample{SequenceNumber: 9, SourceID: decoded.SourceID{Index: 5}, Drops: 2,
+		Input: decoded.Interface{Value: 5}, Output: decoded.Interface{}, Reason: 258}
+	d.Records.Has = decoded.HasSampledHeader | decoded.HasExtACL | decoded.HasExtLinuxDropReason
+	d.Records.SampledHeader = decoded.SampledHeader{Protocol: 11, FrameLength: 84,
 		Header: ipv4("198.51.100.1", "203.0.113.2", 6, tcp(1234, 22, 0x02))}
-	d.Records.ExtACL = decoder.ExtACL{Number: 7, Name: []byte("deny-ssh"), Direction: 1}
+	d.Records.ExtACL = decoded.ExtACL{Number: 7, Name: []byte("deny-ssh"), Direction: 1}
 	d.Records.ExtLinuxDropReason = []byte("NETFILTER_DROP")
-	checkFields(t, flatEvent(t, datagram(nil, nil, []decoder.DropSample{d})), map[string]string{
+	checkFields(t, flatEvent(t, datagram(nil, nil, []decoded.DropSample{d})), map[string]string{
 		"event.dataset": "sflow.drops", "event.kind": "event", "event.type": "[denied]", "event.reason": "acl",
 		"sflow.drop.reason": "258", "sflow.drops": "2", "sflow.sample.type": "event_discarded_packet",
 		"observer.ingress.interface.id": "5", "observer.egress.interface.id": absent,
@@ -290,21 +311,21 @@ func TestMapDropEvent(t *testing.T) {
 		"network.packets": "1", "network.bytes": "84", "sflow.sample_rate": absent})
 
 	d.Reason = 9999
-	checkFields(t, flatEvent(t, datagram(nil, nil, []decoder.DropSample{d})), map[string]string{
+	checkFields(t, flatEvent(t, datagram(nil, nil, []decoded.DropSample{d})), map[string]string{
 		"sflow.drop.reason": "9999", "event.reason": absent})
 }
 
 // TestMapCounters checks a counter event with if_counters and port_name,
 // from an IPv6 agent; unknown counters (all ones) are absent.
 func TestMapCounters(t *testing.T) {
-	c := decoder.CounterSample{Expanded: true, SequenceNumber: 3, SourceID: decoder.SourceID{Index: 12}}
-	c.Records.Has = decoder.HasGenericIf | decoder.HasPortName | decoder.HasEthernet
-	c.Records.GenericIf = decoder.GenericIfCounters{IfIndex: 12, IfType: 6, IfSpeed: 10_000_000_000, IfDirection: 1,
+	c := decoded.CounterSample{Expanded: true, SequenceNumber: 3, SourceID: decoded.SourceID{Index: 12}}
+	c.Records.Has = decoded.HasGenericIf | decoded.HasPortName | decoded.HasEthernet
+	c.Records.GenericIf = decoded.GenericIfCounters{IfIndex: 12, IfType: 6, IfSpeed: 10_000_000_000, IfDirection: 1,
 		IfStatus: 3, IfInOctets: 1 << 40, IfOutDiscards: 7, IfPromiscuousMode: 1,
 		IfInErrors: 0xFFFFFFFF, IfOutOctets: 0xFFFFFFFFFFFFFFFF}
 	c.Records.PortName = []byte("Ethernet12")
-	c.Records.Ethernet = decoder.EthernetCounters{FCSErrors: 4}
-	dg := datagram(nil, []decoder.CounterSample{c}, nil)
+	c.Records.Ethernet = decoded.EthernetCounters{FCSErrors: 4}
+	dg := datagram(nil, []decoded.CounterSample{c}, nil)
 	dg.AgentAddress = netip.MustParseAddr("2001:db8::1")
 	checkFields(t, flatEvent(t, dg), map[string]string{
 		"observer.ip": "2001:db8::1", "event.kind": "metric", "event.type": "[info]", "event.dataset": "sflow.counters",
@@ -320,10 +341,10 @@ func TestMapCounters(t *testing.T) {
 
 // TestMapRFC3176 checks what is particular to sFlow v2/v4 datagrams.
 func TestMapRFC3176(t *testing.T) {
-	c := decoder.CounterSample{SequenceNumber: 1, Interval: 20}
-	c.Records.Has = decoder.HasGenericIf | decoder.HasFDDI
-	c.Records.GenericIf = decoder.GenericIfCounters{IfIndex: 2, IfStatus: 1}
-	dg := datagram(nil, []decoder.CounterSample{c}, nil)
+	c := decoded.CounterSample{SequenceNumber: 1, Interval: 20}
+	c.Records.Has = decoded.HasGenericIf | decoded.HasFDDI
+	c.Records.GenericIf = decoded.GenericIfCounters{IfIndex: 2, IfStatus: 1}
+	dg := datagram(nil, []decoded.CounterSample{c}, nil)
 	dg.Version, dg.SubAgentID = 4, 0
 	checkFields(t, flatEvent(t, dg), map[string]string{
 		"sflow.version": "4", "event.action": "SFLOW_4", "sflow.sample.sampling_interval": "20",
@@ -334,7 +355,7 @@ func TestMapRFC3176(t *testing.T) {
 // TestMapAppendsEvents checks that Map appends one event per sample, flows
 // first, all stamped with the receive time.
 func TestMapAppendsEvents(t *testing.T) {
-	dg := datagram(make([]decoder.FlowSample, 2), make([]decoder.CounterSample, 1), make([]decoder.DropSample, 1))
+	dg := datagram(make([]decoded.FlowSample, 2), make([]decoded.CounterSample, 1), make([]decoded.DropSample, 1))
 	prev := []Event{{}}
 	evs := NewMapper(Options{}).Map(dg, received, prev)
 	var got []string
@@ -358,8 +379,8 @@ func TestPreserveOriginal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var dg decoder.Datagram
-	if err := decoder.NewDecoder(decoder.Options{}).Decode(dgs[0].Payload, &dg); err != nil {
+	var dg decoded.Datagram
+	if err := decoder.NewDecoder().Decode(dgs[0].Payload, &dg); err != nil {
 		t.Fatal(err)
 	}
 	hdr := hex.EncodeToString(dg.FlowSamples[0].Records.SampledHeader.Header)
@@ -374,8 +395,8 @@ func TestPreserveOriginal(t *testing.T) {
 
 // TestRFC3176HasNoSubAgent checks that v2/v4 events have no sub_agent_id.
 func TestRFC3176HasNoSubAgent(t *testing.T) {
-	dg := &decoder.Datagram{Version: 4, AgentAddress: netip.MustParseAddr("192.0.2.1"),
-		CounterSamples: []decoder.CounterSample{{SequenceNumber: 1}}}
+	dg := &decoded.Datagram{Version: 4, AgentAddress: netip.MustParseAddr("192.0.2.1"),
+		CounterSamples: []decoded.CounterSample{{SequenceNumber: 1}}}
 	evs := NewMapper(Options{}).Map(dg, time.Unix(0, 0), nil)
 	if v, err := evs[0].Fields.GetValue("sflow.sub_agent_id"); err == nil {
 		t.Errorf("sflow.sub_agent_id = %v in an sFlow v4 event", v)
@@ -394,10 +415,10 @@ func TestLocality(t *testing.T) {
 		{"2001:db8::1", "2001:db9::1", "internal", "external", "outbound"},
 	}
 	for _, c := range cases {
-		s := decoder.FlowSample{SamplingRate: 1}
-		s.Records.Has = decoder.HasSampledIPv4
-		s.Records.SampledIPv4 = decoder.SampledIP{Length: 100, Protocol: 17, SrcIP: netip.MustParseAddr(c.src), DstIP: netip.MustParseAddr(c.dst)}
-		dg := &decoder.Datagram{Version: 5, AgentAddress: netip.MustParseAddr("192.0.2.1"), FlowSamples: []decoder.FlowSample{s}}
+		s := decoded.FlowSample{SamplingRate: 1}
+		s.Records.Has = decoded.HasSampledIPv4
+		s.Records.SampledIPv4 = decoded.SampledIP{Length: 100, Protocol: 17, SrcIP: netip.MustParseAddr(c.src), DstIP: netip.MustParseAddr(c.dst)}
+		dg := &decoded.Datagram{Version: 5, AgentAddress: netip.MustParseAddr("192.0.2.1"), FlowSamples: []decoded.FlowSample{s}}
 		f := NewMapper(Options{InternalNetworks: nets}).Map(dg, time.Unix(0, 0), nil)[0].Fields
 		sl, _ := f.GetValue("source.locality")
 		dl, _ := f.GetValue("destination.locality")

@@ -64,7 +64,7 @@ func udp(sp, dp uint16, payload []byte) []byte {
 	return append(b, payload...)
 }
 
-// icmp returns an ICMP or ICMPv6 echo-style message header.
+// icmp returns an ICMP or ICMPv6 echo-style message decoded.
 func icmp(typ, code uint8) []byte { return []byte{typ, code, 0, 0, 0, 1, 0, 1} }
 
 // vxlan returns a VXLAN header (I flag set) and the encapsulated frame.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sflowbeat/sflowbeat/input/pcapfile"
+	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
 	"github.com/sflowbeat/sflowbeat/input/sflow/decoder"
 )
 
@@ -24,8 +25,8 @@ func Load(path string) ([]Datagram, error) {
 	if err != nil {
 		return nil, err
 	}
-	dec := decoder.NewDecoder(decoder.Options{})
-	var dg decoder.Datagram
+	dec := decoder.NewDecoder()
+	var dg decoded.Datagram
 	var out []Datagram
 	for _, d := range dgs {
 		if dec.Decode(d.Payload, &dg) != nil {

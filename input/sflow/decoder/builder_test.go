@@ -2,6 +2,7 @@ package decoder
 
 import (
 	"encoding/binary"
+	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
 	"math"
 	"net/netip"
 	"reflect"
@@ -72,7 +73,7 @@ func datagram(n uint32, f func(*xb)) []byte {
 // flowSample appends a flow_sample (0:1) with seq 10, source ifIndex 7,
 // rate 100, pool 1000, drops 0, input 1, output 2 and the records of f.
 func (b *xb) flowSample(nrec uint32, f func(*xb)) *xb {
-	return b.sample(SampleFlow, func(b *xb) {
+	return b.sample(decoded.SampleFlow, func(b *xb) {
 		b.u32(10, 7, 100, 1000, 0, 1, 2, nrec)
 		f(b)
 	})
@@ -80,7 +81,7 @@ func (b *xb) flowSample(nrec uint32, f func(*xb)) *xb {
 
 // counterSample appends a counters_sample (0:2), seq 20, source ifIndex 7.
 func (b *xb) counterSample(nrec uint32, f func(*xb)) *xb {
-	return b.sample(SampleCounters, func(b *xb) {
+	return b.sample(decoded.SampleCounters, func(b *xb) {
 		b.u32(20, 7, nrec)
 		f(b)
 	})

@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/sflowbeat/sflowbeat/input/pcapfile"
+	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
 )
 
 const capturesDir = "../../../testdata/pcaps"
@@ -34,7 +35,7 @@ func readCapture(t testing.TB, name string) [][]byte {
 type typeCounts map[string]int
 
 // add counts the samples and records of a decoded datagram.
-func (c typeCounts) add(dg *Datagram) {
+func (c typeCounts) add(dg *decoded.Datagram) {
 	for i := range dg.FlowSamples {
 		s := &dg.FlowSamples[i]
 		c[map[bool]string{false: "0:1", true: "0:3"}[s.Expanded]]++
@@ -58,7 +59,7 @@ func (c typeCounts) add(dg *Datagram) {
 	}
 }
 
-func (c typeCounts) addFlowRecords(r *FlowRecords) {
+func (c typeCounts) addFlowRecords(r *decoded.FlowRecords) {
 	for _, f := range allFlowFormats {
 		if bit, _ := flowRecordDecoder(f); r.Has&bit != 0 {
 			c[fmt.Sprintf("flow 0:%d", f)]++
@@ -139,8 +140,8 @@ func TestCapturesMatchSummaries(t *testing.T) {
 				t.Errorf("datagrams: got %d, summary %d", len(payloads), datagrams)
 			}
 			got := typeCounts{}
-			d := NewDecoder(Options{})
-			var dg Datagram
+			d := NewDecoder()
+			var dg decoded.Datagram
 			for _, p := range payloads {
 				if d.Decode(p, &dg) == nil {
 					got.add(&dg)

@@ -2,23 +2,21 @@ package decoder
 
 import (
 	"fmt"
+
+	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
+	"github.com/sflowbeat/sflowbeat/input/sflow/decoder/header"
 )
 
-// Options bounds the work done on one datagram; zero values take the
-// defaults.
-type Options struct {
-	// MaxSamples caps num_samples of a datagram (default 512): a datagram
-	// declaring more is rejected with ErrTooMany.
-	MaxSamples int
-	// MaxRecords caps the number of records of a sample (default 64): a
-	// sample declaring more is dropped with ErrTooMany.
-	MaxRecords int
-}
-
-// Default limits of Options.
+// Caps on the counts of a datagram, applied before anything is allocated
+// (in addition to the cap by the bytes left). Real agents send a few
+// samples of a few records each.
 const (
-	DefaultMaxSamples = 512
-	DefaultMaxRecords = 64
+	// MaxSamples caps num_samples: a datagram declaring more is rejected
+	// with ErrTooMany.
+	MaxSamples = 512
+	// MaxRecords caps the records of a sample: a sample declaring more is
+	// dropped with ErrTooMany.
+	MaxRecords = 64
 )
 
 // Caps on the arrays inside records, applied before anything is allocated
@@ -34,26 +32,20 @@ const (
 	maxLanes          = 16   // sfp lanes
 )
 
-// Decoder decodes sFlow datagrams. It is not safe for concurrent use: use
-// one per worker.
+// Decoder decodes sFlow datagrams, sampled headers included. It is not
+// safe for concurrent use: use one per worker.
 type Decoder struct {
-	opts Options
-	dg   *Datagram   // datagram being decoded
-	dx   xdr         // datagram reader
-	sx   xdr         // sample reader
-	rx   xdr         // record reader
-	dup  FlowRecords // RFC 3176 duplicate extended_data is decoded here (to find what follows) and ignored
+	out      *decoded.Datagram   // datagram being decoded
+	datagram xdr                 // reader over the whole datagram
+	sample   xdr                 // reader over the current sample
+	record   xdr                 // reader over the current record
+	headers  *header.Parser      // parses the sampled headers
+	dup      decoded.FlowRecords // RFC 3176 duplicate extended_data is decoded here (to find what follows) and ignored
 }
 
-// NewDecoder returns a Decoder with the given limits.
-func NewDecoder(opts Options) *Decoder {
-	if opts.MaxSamples <= 0 {
-		opts.MaxSamples = DefaultMaxSamples
-	}
-	if opts.MaxRecords <= 0 {
-		opts.MaxRecords = DefaultMaxRecords
-	}
-	return &Decoder{opts: opts}
+// NewDecoder returns a Decoder.
+func NewDecoder() *Decoder {
+	return &Decoder{headers: header.NewParser()}
 }
 
 // Decode decodes the sFlow datagram data (version 5, or 2 and 4 of RFC
@@ -65,16 +57,16 @@ func NewDecoder(opts Options) *Decoder {
 // *DatagramError wrapping one of the sentinels (ErrNotSFlow,
 // ErrUnsupportedVersion, ErrTruncated, ErrTooMany, ErrAgentAddress,
 // ErrPanic).
-func (d *Decoder) Decode(data []byte, dg *Datagram) (err error) {
+func (d *Decoder) Decode(data []byte, dg *decoded.Datagram) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = &DatagramError{Offset: d.dx.offset(), Err: fmt.Errorf("%w: %v", ErrPanic, r)}
+			err = &DatagramError{Offset: d.datagram.offset(), Err: fmt.Errorf("%w: %v", ErrPanic, r)}
 		}
-		d.dg = nil
+		d.out = nil
 	}()
-	dg.reset()
-	d.dg = dg
-	d.dx = xdr{b: data}
+	dg.Reset()
+	d.out = dg
+	d.datagram = xdr{b: data}
 	n, err := d.decodeHeader()
 	if err != nil {
 		return err
@@ -84,18 +76,8 @@ func (d *Decoder) Decode(data []byte, dg *Datagram) (err error) {
 	} else {
 		d.decodeSamplesV24(n)
 	}
-	dg.Stats.TrailingBytes = uint32(d.dx.left())
+	dg.Stats.TrailingBytes = uint32(d.datagram.left())
 	return nil
-}
-
-// reset empties dg, keeping the capacity of its slices.
-func (dg *Datagram) reset() {
-	*dg = Datagram{
-		FlowSamples:    dg.FlowSamples[:0],
-		CounterSamples: dg.CounterSamples[:0],
-		DropSamples:    dg.DropSamples[:0],
-		Errors:         dg.Errors[:0],
-	}
 }
 
 // sFlow datagram versions: 5 (sFlow v5), 2 and 4 (RFC 3176); 1 and 3 were
@@ -111,12 +93,12 @@ const (
 // decodeHeader reads the version word and dispatches to the header
 // decoder of that version; it returns num_samples.
 func (d *Decoder) decodeHeader() (int, error) {
-	x := &d.dx
+	x := &d.datagram
 	v := x.u32()
 	if x.err != nil {
 		return 0, &DatagramError{Offset: 0, Err: ErrTruncated}
 	}
-	d.dg.Version = v
+	d.out.Version = v
 	switch v {
 	case version5:
 		return d.decodeHeaderV5()
@@ -134,7 +116,7 @@ func (d *Decoder) decodeHeaderV5() (int, error) {
 	if err := d.decodeAgent(); err != nil {
 		return 0, err
 	}
-	d.dg.SubAgentID = d.dx.u32()
+	d.out.SubAgentID = d.datagram.u32()
 	return d.decodeHeaderTail()
 }
 
@@ -151,7 +133,7 @@ func (d *Decoder) decodeHeaderV24() (int, error) {
 // decodeAgent reads agent_address, an address union of type 1 (IPv4) or 2
 // (IPv6); type 0 "unknown" is not an agent.
 func (d *Decoder) decodeAgent() error {
-	x, dg := &d.dx, d.dg
+	x, dg := &d.datagram, d.out
 	at := x.offset()
 	dg.AgentAddress = x.addr(ErrAgentAddress)
 	if x.err == nil && !dg.AgentAddress.IsValid() {
@@ -167,11 +149,11 @@ func (d *Decoder) decodeAgent() error {
 // which it checks against MaxSamples and against the bytes left (a sample
 // is at least 8 bytes).
 func (d *Decoder) decodeHeaderTail() (int, error) {
-	x, dg := &d.dx, d.dg
+	x, dg := &d.datagram, d.out
 	dg.SequenceNumber = x.u32()
 	dg.Uptime = x.u32()
 	at := x.offset()
-	n := x.count(8, d.opts.MaxSamples)
+	n := x.count(8, MaxSamples)
 	if x.err != nil {
 		return 0, &DatagramError{Offset: at, Err: x.err}
 	}
@@ -183,12 +165,12 @@ func (d *Decoder) decodeHeaderTail() (int, error) {
 // sample_data). The sample length is authoritative: the next sample starts
 // after it whatever the sample decoder read.
 func (d *Decoder) decodeSamples(n int) {
-	x, dg := &d.dx, d.dg
+	x, dg := &d.datagram, d.out
 	for i := range n {
 		at := x.offset()
 		format := x.u32()
 		length := x.u32()
-		d.sx = x.sub(length)
+		d.sample = x.sub(length)
 		if x.err != nil {
 			// The sample's framing is broken: nothing after it can be
 			// found. Count it and the samples not reached as malformed.
@@ -205,20 +187,20 @@ func (d *Decoder) decodeSamples(n int) {
 
 // sampleError counts a dropped sample and keeps its error.
 func (d *Decoder) sampleError(i int, format uint32, at int, err error) {
-	d.dg.Stats.SamplesMalformed++
+	d.out.Stats.SamplesMalformed++
 	d.keep(&SampleError{Index: i, Format: format, Offset: at, Err: err})
 }
 
 // recordError counts a dropped record and keeps its error.
 func (d *Decoder) recordError(format uint32, at int, err error) {
-	d.dg.Stats.RecordsMalformed++
+	d.out.Stats.RecordsMalformed++
 	d.keep(&RecordError{Format: format, Offset: at, Err: err})
 }
 
 // keep appends err to dg.Errors unless MaxErrorsKept are kept already.
 func (d *Decoder) keep(err error) {
-	if len(d.dg.Errors) < MaxErrorsKept {
-		d.dg.Errors = append(d.dg.Errors, err)
+	if len(d.out.Errors) < decoded.MaxErrorsKept {
+		d.out.Errors = append(d.out.Errors, err)
 	}
 }
 
@@ -226,17 +208,17 @@ func (d *Decoder) keep(err error) {
 // counted and skipped.
 func (d *Decoder) decodeSample(format uint32) error {
 	switch format {
-	case SampleFlow:
+	case decoded.SampleFlow:
 		return d.decodeFlowSample(false)
-	case SampleFlowExpanded:
+	case decoded.SampleFlowExpanded:
 		return d.decodeFlowSample(true)
-	case SampleCounters:
+	case decoded.SampleCounters:
 		return d.decodeCounterSample(false)
-	case SampleCountersExpanded:
+	case decoded.SampleCountersExpanded:
 		return d.decodeCounterSample(true)
-	case SampleDiscarded:
+	case decoded.SampleDiscarded:
 		return d.decodeDropSample()
 	}
-	d.dg.Stats.SamplesUnknown++
+	d.out.Stats.SamplesUnknown++
 	return nil
 }

@@ -1,5 +1,6 @@
 // Package decoder decodes sFlow version 5 datagrams (sflow.org
-// sflow_version_5.txt) into the typed samples and records of types.go:
+// sflow_version_5.txt) into the typed samples and records of package
+// decoded:
 // flow samples (0:1, 0:3), counter samples (0:2, 0:4) and dropped packet
 // notifications (0:5, sflow_drops.txt), with the flow and counter records of
 // the sFlow v5, host sFlow, tunnel, drop, optics, application and Open
@@ -21,7 +22,12 @@
 // point into the datagram buffer, and the sample slices and their nested
 // slices are reused.
 //
+// Decoding is complete when Decode returns: the sampled_header of every
+// flow sample and drop event is parsed with gopacket's DecodingLayers
+// (package header) into SampledHeader.Packet, so that the mapping stage
+// only reads typed values.
+//
 // The package knows nothing of Beats; it can be fuzzed and benchmarked on
 // its own. A gopacket DecodingLayer (Layer, LayerTypeSFlow) wraps the same
-// code for gopacket users.
+// code; the input decodes through it.
 package decoder

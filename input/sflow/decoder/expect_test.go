@@ -7,13 +7,14 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/gopacket"
+	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
 )
 
 // decodeCapture decodes datagram i of a capture.
-func decodeCapture(t *testing.T, name string, i int) (*Datagram, error) {
+func decodeCapture(t *testing.T, name string, i int) (*decoded.Datagram, error) {
 	t.Helper()
-	var dg Datagram
-	err := NewDecoder(Options{}).Decode(readCapture(t, name)[i], &dg)
+	var dg decoded.Datagram
+	err := NewDecoder().Decode(readCapture(t, name)[i], &dg)
 	return &dg, err
 }
 
@@ -35,11 +36,11 @@ func TestIPv6Agent(t *testing.T) {
 // 0x3FFFFFFF) and multiple (format 2); each has 964 bytes after the one
 // declared sample (the four other samples of the original).
 func TestOutputInterfaceFormats(t *testing.T) {
-	for name, want := range map[string]Interface{
+	for name, want := range map[string]decoded.Interface{
 		// Values checked against tshark: 0x40000001, 0x3FFFFFFF, 0x80000007.
-		"akvorado-data-discard-interface.pcap":   {Format: IfFormatDiscarded, Value: 1},
-		"akvorado-data-local-interface.pcap":     {Format: IfFormatSingle, Value: IfIndexLocal},
-		"akvorado-data-multiple-interfaces.pcap": {Format: IfFormatMultiple, Value: 7},
+		"akvorado-data-discard-interface.pcap":   {Format: decoded.IfFormatDiscarded, Value: 1},
+		"akvorado-data-local-interface.pcap":     {Format: decoded.IfFormatSingle, Value: decoded.IfIndexLocal},
+		"akvorado-data-multiple-interfaces.pcap": {Format: decoded.IfFormatMultiple, Value: 7},
 	} {
 		dg, err := decodeCapture(t, name, 0)
 		if err != nil {
@@ -49,7 +50,7 @@ func TestOutputInterfaceFormats(t *testing.T) {
 			t.Fatalf("%s: %d samples, stats %+v", name, len(dg.FlowSamples), dg.Stats)
 		}
 		s := dg.FlowSamples[0]
-		if diff := cmp.Diff([2]Interface{{Format: IfFormatSingle, Value: 27}, want}, [2]Interface{s.Input, s.Output}); diff != "" {
+		if diff := cmp.Diff([2]decoded.Interface{{Format: decoded.IfFormatSingle, Value: 27}, want}, [2]decoded.Interface{s.Input, s.Output}); diff != "" {
 			t.Errorf("%s: input/output (-want +got):\n%s", name, diff)
 		}
 	}
@@ -63,16 +64,16 @@ func TestExpandedFlowSampleAndGateway(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := dg.FlowSamples[0]
-	s.Records = FlowRecords{Has: s.Records.Has, ExtRouter: s.Records.ExtRouter, ExtGateway: s.Records.ExtGateway}
-	want := FlowSample{
-		Expanded: true, SequenceNumber: 2170480284, SourceID: SourceID{0, 11001},
+	s.Records = decoded.FlowRecords{Has: s.Records.Has, ExtRouter: s.Records.ExtRouter, ExtGateway: s.Records.ExtGateway}
+	want := decoded.FlowSample{
+		Expanded: true, SequenceNumber: 2170480284, SourceID: decoded.SourceID{Type: 0, Index: 11001},
 		SamplingRate: 1000, SamplePool: 1521799520,
-		Input: Interface{0, 29001}, Output: Interface{0, 1285816721},
-		Records: FlowRecords{
-			Has:       HasSampledHeader | HasExtRouter | HasExtGateway,
-			ExtRouter: ExtRouter{NextHop: netip.MustParseAddr("54.54.54.54"), SrcMaskLen: 32, DstMaskLen: 22},
-			ExtGateway: ExtGateway{NextHop: netip.MustParseAddr("54.54.54.54"), AS: 28976, SrcAS: 203476, SrcPeerAS: 203476,
-				ASPath:      []ASPathSegment{{ASPathSequence, []uint32{8218, 29605, 203361}}},
+		Input: decoded.Interface{Format: 0, Value: 29001}, Output: decoded.Interface{Format: 0, Value: 1285816721},
+		Records: decoded.FlowRecords{
+			Has:       decoded.HasSampledHeader | decoded.HasExtRouter | decoded.HasExtGateway,
+			ExtRouter: decoded.ExtRouter{NextHop: netip.MustParseAddr("54.54.54.54"), SrcMaskLen: 32, DstMaskLen: 22},
+			ExtGateway: decoded.ExtGateway{NextHop: netip.MustParseAddr("54.54.54.54"), AS: 28976, SrcAS: 203476, SrcPeerAS: 203476,
+				ASPath:      []decoded.ASPathSegment{{Type: decoded.ASPathSequence, ASNs: []uint32{8218, 29605, 203361}}},
 				Communities: []uint32{538574949, 1911619684, 1911669584, 1911671290}, LocalPref: 100},
 		},
 	}
@@ -90,16 +91,16 @@ func TestGatewayASPathCommunities(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var gws []ExtGateway
+	var gws []decoded.ExtGateway
 	for _, s := range dg.FlowSamples {
-		if s.Records.Has&HasExtGateway != 0 {
+		if s.Records.Has&decoded.HasExtGateway != 0 {
 			gws = append(gws, s.Records.ExtGateway)
 		}
 	}
-	want := []ExtGateway{
+	want := []decoded.ExtGateway{
 		{NextHop: netip.MustParseAddr("0.0.0.0"), AS: 39421, SrcAS: 13335, SrcPeerAS: 203698},
 		{NextHop: netip.MustParseAddr("31.14.69.110"), AS: 39421,
-			ASPath:      []ASPathSegment{{ASPathSequence, []uint32{203698, 6762, 26615}}},
+			ASPath:      []decoded.ASPathSegment{{Type: decoded.ASPathSequence, ASNs: []uint32{203698, 6762, 26615}}},
 			Communities: []uint32{2583495656, 2583495657, 4259880000, 4259880001, 4259900001}, LocalPref: 100},
 	}
 	if diff := cmp.Diff(want, gws, cmpOpts...); diff != "" {
@@ -112,11 +113,11 @@ func TestGatewayASPathCommunities(t *testing.T) {
 func TestDropEvents(t *testing.T) {
 	type drop struct {
 		Seq, Drops, Reason uint32
-		Src                SourceID
-		In, Out            Interface
-		Has                FlowHas
+		Src                decoded.SourceID
+		In, Out            decoded.Interface
+		Has                decoded.FlowHas
 		Queue              uint32
-		ACL                ExtACL
+		ACL                decoded.ExtACL
 		Function, Reason2  string
 	}
 	get := func(name string, i int) drop {
@@ -127,16 +128,16 @@ func TestDropEvents(t *testing.T) {
 		s := dg.DropSamples[0]
 		d := drop{Seq: s.SequenceNumber, Drops: s.Drops, Reason: s.Reason, Src: s.SourceID, In: s.Input, Out: s.Output, Has: s.Records.Has}
 		r := s.Records
-		if r.Has&HasExtEgressQueue != 0 {
+		if r.Has&decoded.HasExtEgressQueue != 0 {
 			d.Queue = r.ExtEgressQueue
 		}
-		if r.Has&HasExtACL != 0 {
+		if r.Has&decoded.HasExtACL != 0 {
 			d.ACL = r.ExtACL
 		}
-		if r.Has&HasExtFunction != 0 {
+		if r.Has&decoded.HasExtFunction != 0 {
 			d.Function = string(r.ExtFunction)
 		}
-		if r.Has&HasExtLinuxDropReason != 0 {
+		if r.Has&decoded.HasExtLinuxDropReason != 0 {
 			d.Reason2 = string(r.ExtLinuxDropReason)
 		}
 		return d
@@ -144,13 +145,13 @@ func TestDropEvents(t *testing.T) {
 	got := []drop{get("cistern-sflow-dumps.pcap", 6), get("goflow2-sflow_test.pcap", 2), get("goflow2-sflow_test.pcap", 3),
 		get("goflow2-sflow_test.pcap", 4), get("telegraf-tests.pcap", 7)}
 	want := []drop{
-		{Seq: 17145, Drops: 1799, Reason: 289, Src: SourceID{0, 2}, In: Interface{0, 2}, Out: Interface{0, 0},
-			Has: HasSampledHeader | HasExtFunction | HasExtLinuxDropReason, Function: "__udp4_lib_rcv+0xbed/0xd90", Reason2: "NOT_SPECIFIED"},
-		{Seq: 2, Drops: 256, Reason: 1, Src: SourceID{0, 1}, In: Interface{0, 1}, Out: Interface{0, 2}, Has: HasExtEgressQueue, Queue: 42},
-		{Seq: 2, Drops: 256, Reason: 1, Src: SourceID{0, 1}, In: Interface{0, 1}, Out: Interface{0, 2}, Has: HasExtACL,
-			ACL: ExtACL{Number: 42, Name: []byte("foo!"), Direction: 2}},
-		{Seq: 2, Drops: 256, Reason: 1, Src: SourceID{0, 1}, In: Interface{0, 1}, Out: Interface{0, 2}, Has: HasExtFunction, Function: "foobar"},
-		{Seq: 2, Drops: 256, Reason: 1, Src: SourceID{0, 1}, In: Interface{0, 1}, Out: Interface{0, 2}, Has: HasExtEgressQueue, Queue: 42},
+		{Seq: 17145, Drops: 1799, Reason: 289, Src: decoded.SourceID{Type: 0, Index: 2}, In: decoded.Interface{Format: 0, Value: 2}, Out: decoded.Interface{Format: 0, Value: 0},
+			Has: decoded.HasSampledHeader | decoded.HasExtFunction | decoded.HasExtLinuxDropReason, Function: "__udp4_lib_rcv+0xbed/0xd90", Reason2: "NOT_SPECIFIED"},
+		{Seq: 2, Drops: 256, Reason: 1, Src: decoded.SourceID{Type: 0, Index: 1}, In: decoded.Interface{Format: 0, Value: 1}, Out: decoded.Interface{Format: 0, Value: 2}, Has: decoded.HasExtEgressQueue, Queue: 42},
+		{Seq: 2, Drops: 256, Reason: 1, Src: decoded.SourceID{Type: 0, Index: 1}, In: decoded.Interface{Format: 0, Value: 1}, Out: decoded.Interface{Format: 0, Value: 2}, Has: decoded.HasExtACL,
+			ACL: decoded.ExtACL{Number: 42, Name: []byte("foo!"), Direction: 2}},
+		{Seq: 2, Drops: 256, Reason: 1, Src: decoded.SourceID{Type: 0, Index: 1}, In: decoded.Interface{Format: 0, Value: 1}, Out: decoded.Interface{Format: 0, Value: 2}, Has: decoded.HasExtFunction, Function: "foobar"},
+		{Seq: 2, Drops: 256, Reason: 1, Src: decoded.SourceID{Type: 0, Index: 1}, In: decoded.Interface{Format: 0, Value: 1}, Out: decoded.Interface{Format: 0, Value: 2}, Has: decoded.HasExtEgressQueue, Queue: 42},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("drops (-want +got):\n%s", diff)
@@ -160,8 +161,8 @@ func TestDropEvents(t *testing.T) {
 // TestUnknownEnterpriseRecord: pmacct's enterprise 43874 format 2 record
 // (tag/tag2) is counted and skipped, never an error.
 func TestUnknownEnterpriseRecord(t *testing.T) {
-	d := NewDecoder(Options{})
-	var dg Datagram
+	d := NewDecoder()
+	var dg decoded.Datagram
 	var unknown, gw, errs int
 	for _, p := range readCapture(t, "pmacct-sfprobe-rate4-gw-tag.pcap") {
 		if err := d.Decode(p, &dg); err != nil {
@@ -170,7 +171,7 @@ func TestUnknownEnterpriseRecord(t *testing.T) {
 		unknown += int(dg.Stats.RecordsUnknown)
 		errs += len(dg.Errors) + int(dg.Stats.RecordsMalformed+dg.Stats.SamplesMalformed)
 		for _, s := range dg.FlowSamples {
-			if s.Records.Has&HasExtGateway != 0 {
+			if s.Records.Has&decoded.HasExtGateway != 0 {
 				gw++
 			}
 		}
@@ -185,8 +186,8 @@ func TestUnknownEnterpriseRecord(t *testing.T) {
 // no datagram may panic, none yields a sample, every declared sample is
 // accounted for, and the impossible sample counts are datagram errors.
 func TestMalformedPmacctAgent6(t *testing.T) {
-	d := NewDecoder(Options{})
-	var dg Datagram
+	d := NewDecoder()
+	var dg decoded.Datagram
 	var datagramErrs, decoded int
 	for _, p := range readCapture(t, "pmacct-sfprobe-agent6-MALFORMED.pcap") {
 		err := d.Decode(p, &dg)
@@ -215,7 +216,7 @@ func TestSegvReproducer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := DecodeStats{SamplesDeclared: 5, SamplesMalformed: 5}
+	want := decoded.DecodeStats{SamplesDeclared: 5, SamplesMalformed: 5}
 	if diff := cmp.Diff(want, dg.Stats); diff != "" {
 		t.Errorf("stats (-want +got):\n%s", diff)
 	}
@@ -235,7 +236,7 @@ func TestGopacketInconsistentFrames(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := DecodeStats{SamplesDeclared: 1, SamplesMalformed: 1, TrailingBytes: trailing}
+		want := decoded.DecodeStats{SamplesDeclared: 1, SamplesMalformed: 1, TrailingBytes: trailing}
 		if diff := cmp.Diff(want, dg.Stats); diff != "" {
 			t.Errorf("frame %d stats (-want +got):\n%s", frame, diff)
 		}
@@ -249,8 +250,8 @@ func TestGopacketInconsistentFrames(t *testing.T) {
 // TestNotSFlow: the NetFlow v5 packets sent to 6343 in the tcpdump capture
 // (first word 0x00050001), garbage and short input.
 func TestNotSFlow(t *testing.T) {
-	d := NewDecoder(Options{})
-	var dg Datagram
+	d := NewDecoder()
+	var dg decoded.Datagram
 	var notSFlow int
 	for _, p := range readCapture(t, "tcpdump-sflow_multiple_counter_30_pdus.pcap") {
 		if err := d.Decode(p, &dg); err != nil {
@@ -292,27 +293,27 @@ func TestRobustness(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		data []byte
-		want DecodeStats
+		want decoded.DecodeStats
 	}{
-		{"records count beyond bytes", datagram(1, func(b *xb) { b.flowSample(10_000_000, func(*xb) {}) }),
-			DecodeStats{SamplesDeclared: 1, SamplesMalformed: 1}},
+		{"records count beyond bytes", datagram(1, func(b *xb) { b.flowSample(10_000_000, func(*xb) {}) }), decoded.DecodeStats{SamplesDeclared: 1, SamplesMalformed: 1}},
 		{"record past sample end", datagram(2, func(b *xb) {
-			b.flowSample(1, func(b *xb) { b.u32(FlowExtSwitch, 100).u32(1, 2, 3, 4) })
-			b.flowSample(1, func(b *xb) { b.record(FlowExtSwitch, sw) })
-		}), DecodeStats{SamplesDeclared: 2, SamplesDecoded: 1, SamplesMalformed: 1}},
-		{"duplicate record", datagram(1, func(b *xb) { b.flowSample(2, func(b *xb) { b.record(FlowExtSwitch, sw).record(FlowExtSwitch, sw) }) }),
-			DecodeStats{SamplesDeclared: 1, SamplesDecoded: 1, RecordsDuplicate: 1}},
+			b.flowSample(1, func(b *xb) { b.u32(decoded.FlowExtSwitch, 100).u32(1, 2, 3, 4) })
+			b.flowSample(1, func(b *xb) { b.record(decoded.FlowExtSwitch, sw) })
+		}), decoded.DecodeStats{SamplesDeclared: 2, SamplesDecoded: 1, SamplesMalformed: 1}},
+		{"duplicate record", datagram(1, func(b *xb) {
+			b.flowSample(2, func(b *xb) { b.record(decoded.FlowExtSwitch, sw).record(decoded.FlowExtSwitch, sw) })
+		}), decoded.DecodeStats{SamplesDeclared: 1, SamplesDecoded: 1, RecordsDuplicate: 1}},
 		{"unknown sample", datagram(2, func(b *xb) {
 			b.sample(7<<12|1, func(b *xb) { b.u32(1, 2, 3) })
-			b.flowSample(1, func(b *xb) { b.record(FlowExtSwitch, sw) })
-		}), DecodeStats{SamplesDeclared: 2, SamplesDecoded: 1, SamplesUnknown: 1}},
-		{"bytes after last record", datagram(1, func(b *xb) { b.flowSample(1, func(b *xb) { b.record(FlowExtSwitch, sw).u32(0) }) }),
-			DecodeStats{SamplesDeclared: 1, SamplesDecoded: 1}},
+			b.flowSample(1, func(b *xb) { b.record(decoded.FlowExtSwitch, sw) })
+		}), decoded.DecodeStats{SamplesDeclared: 2, SamplesDecoded: 1, SamplesUnknown: 1}},
+		{"bytes after last record", datagram(1, func(b *xb) { b.flowSample(1, func(b *xb) { b.record(decoded.FlowExtSwitch, sw).u32(0) }) }), decoded.DecodeStats{SamplesDeclared: 1, SamplesDecoded: 1}},
 		{"AS path count huge", datagram(1, func(b *xb) {
-			b.flowSample(1, func(b *xb) { b.record(FlowExtGateway, func(b *xb) { b.addr("10.0.0.1").u32(1, 2, 3, 0xFFFFFFFF) }) })
-		}), DecodeStats{SamplesDeclared: 1, SamplesDecoded: 1, RecordsMalformed: 1}},
-		{"truncated sample header", datagram(2, func(b *xb) { b.flowSample(1, func(b *xb) { b.record(FlowExtSwitch, sw) }).u32(1) }),
-			DecodeStats{SamplesDeclared: 2, SamplesDecoded: 1, SamplesMalformed: 1}},
+			b.flowSample(1, func(b *xb) {
+				b.record(decoded.FlowExtGateway, func(b *xb) { b.addr("10.0.0.1").u32(1, 2, 3, 0xFFFFFFFF) })
+			})
+		}), decoded.DecodeStats{SamplesDeclared: 1, SamplesDecoded: 1, RecordsMalformed: 1}},
+		{"truncated sample header", datagram(2, func(b *xb) { b.flowSample(1, func(b *xb) { b.record(decoded.FlowExtSwitch, sw) }).u32(1) }), decoded.DecodeStats{SamplesDeclared: 2, SamplesDecoded: 1, SamplesMalformed: 1}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dg := decodeOne(t, tc.data)
@@ -328,11 +329,11 @@ func TestRobustness(t *testing.T) {
 func TestHugeCountsDoNotAllocate(t *testing.T) {
 	data := datagram(1, func(b *xb) {
 		b.flowSample(1, func(b *xb) {
-			b.record(FlowExtGateway, func(b *xb) { b.addr("10.0.0.1").u32(1, 2, 3, 1).u32(2, 10_000_000) })
+			b.record(decoded.FlowExtGateway, func(b *xb) { b.addr("10.0.0.1").u32(1, 2, 3, 1).u32(2, 10_000_000) })
 		})
 	})
-	d := NewDecoder(Options{})
-	var dg Datagram
+	d := NewDecoder()
+	var dg decoded.Datagram
 	allocs := testing.AllocsPerRun(100, func() { _ = d.Decode(data, &dg) })
 	if allocs > 2 { // the RecordError kept in dg.Errors
 		t.Errorf("%v allocations per Decode", allocs)
@@ -350,7 +351,7 @@ func TestErrorsKeptBounded(t *testing.T) {
 		}
 	})
 	dg := decodeOne(t, data)
-	if len(dg.Errors) != MaxErrorsKept || dg.Stats.SamplesMalformed != 10 {
+	if len(dg.Errors) != decoded.MaxErrorsKept || dg.Stats.SamplesMalformed != 10 {
 		t.Errorf("%d errors kept, stats %+v", len(dg.Errors), dg.Stats)
 	}
 }

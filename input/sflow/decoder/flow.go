@@ -1,44 +1,46 @@
 package decoder
 
+import "github.com/sflowbeat/sflowbeat/input/sflow/decoded"
+
 // flowDecodeFunc decodes one flow record from x into its slot of r.
-type flowDecodeFunc = func(x *xdr, r *FlowRecords)
+type flowDecodeFunc = func(x *xdr, r *decoded.FlowRecords)
 
 // flowRecordDecoder returns the Has bit and the decoder of a flow record
 // data_format, or a nil decoder for an unknown enterprise:format.
-func flowRecordDecoder(format uint32) (FlowHas, flowDecodeFunc) {
+func flowRecordDecoder(format uint32) (decoded.FlowHas, flowDecodeFunc) {
 	switch format {
-	case FlowSampledHeader:
-		return HasSampledHeader, decodeSampledHeader
-	case FlowSampledEthernet:
-		return HasSampledEthernet, decodeSampledEthernet
-	case FlowSampledIPv4:
-		return HasSampledIPv4, decodeSampledIPv4
-	case FlowSampledIPv6:
-		return HasSampledIPv6, decodeSampledIPv6
-	case FlowExtSwitch:
-		return HasExtSwitch, decodeExtSwitch
-	case FlowExtRouter:
-		return HasExtRouter, decodeExtRouter
-	case FlowExtGateway:
-		return HasExtGateway, decodeExtGateway
-	case FlowExtUser:
-		return HasExtUser, decodeExtUser
-	case FlowExtURL:
-		return HasExtURL, decodeExtURL
-	case FlowExtMPLS:
-		return HasExtMPLS, decodeExtMPLS
-	case FlowExtNAT:
-		return HasExtNAT, decodeExtNAT
-	case FlowExtMPLSTunnel:
-		return HasExtMPLSTunnel, decodeExtMPLSTunnel
-	case FlowExtMPLSVC:
-		return HasExtMPLSVC, decodeExtMPLSVC
-	case FlowExtMPLSFEC:
-		return HasExtMPLSFEC, decodeExtMPLSFTN
-	case FlowExtMPLSLVPFEC:
-		return HasExtMPLSLVPFEC, decodeExtMPLSLDPFEC
-	case FlowExtVLANTunnel:
-		return HasExtVLANTunnel, decodeExtVLANTunnel
+	case decoded.FlowSampledHeader:
+		return decoded.HasSampledHeader, decodeSampledHeader
+	case decoded.FlowSampledEthernet:
+		return decoded.HasSampledEthernet, decodeSampledEthernet
+	case decoded.FlowSampledIPv4:
+		return decoded.HasSampledIPv4, decodeSampledIPv4
+	case decoded.FlowSampledIPv6:
+		return decoded.HasSampledIPv6, decodeSampledIPv6
+	case decoded.FlowExtSwitch:
+		return decoded.HasExtSwitch, decodeExtSwitch
+	case decoded.FlowExtRouter:
+		return decoded.HasExtRouter, decodeExtRouter
+	case decoded.FlowExtGateway:
+		return decoded.HasExtGateway, decodeExtGateway
+	case decoded.FlowExtUser:
+		return decoded.HasExtUser, decodeExtUser
+	case decoded.FlowExtURL:
+		return decoded.HasExtURL, decodeExtURL
+	case decoded.FlowExtMPLS:
+		return decoded.HasExtMPLS, decodeExtMPLS
+	case decoded.FlowExtNAT:
+		return decoded.HasExtNAT, decodeExtNAT
+	case decoded.FlowExtMPLSTunnel:
+		return decoded.HasExtMPLSTunnel, decodeExtMPLSTunnel
+	case decoded.FlowExtMPLSVC:
+		return decoded.HasExtMPLSVC, decodeExtMPLSVC
+	case decoded.FlowExtMPLSFEC:
+		return decoded.HasExtMPLSFEC, decodeExtMPLSFTN
+	case decoded.FlowExtMPLSLVPFEC:
+		return decoded.HasExtMPLSLVPFEC, decodeExtMPLSLDPFEC
+	case decoded.FlowExtVLANTunnel:
+		return decoded.HasExtVLANTunnel, decodeExtVLANTunnel
 	}
 	return tunnelRecordDecoder(format)
 }
@@ -46,39 +48,39 @@ func flowRecordDecoder(format uint32) (FlowHas, flowDecodeFunc) {
 // tunnelRecordDecoder is flowRecordDecoder for the tunnel (1023-1030,
 // sflow_tunnels.txt) and drop-notification (1036-1042, sflow_drops.txt)
 // records.
-func tunnelRecordDecoder(format uint32) (FlowHas, flowDecodeFunc) {
+func tunnelRecordDecoder(format uint32) (decoded.FlowHas, flowDecodeFunc) {
 	switch format {
-	case FlowExtIPv4TunnelEgress:
-		return HasExtIPv4TunnelEgress, decodeExtIPv4TunnelEgress
-	case FlowExtIPv4TunnelIngr:
-		return HasExtIPv4TunnelIngress, decodeExtIPv4TunnelIngress
-	case FlowExtIPv6TunnelEgress:
-		return HasExtIPv6TunnelEgress, decodeExtIPv6TunnelEgress
-	case FlowExtIPv6TunnelIngr:
-		return HasExtIPv6TunnelIngress, decodeExtIPv6TunnelIngress
-	case FlowExtDecapEgress:
-		return HasExtDecapEgress, func(x *xdr, r *FlowRecords) { r.ExtDecapEgress = x.u32() }
-	case FlowExtDecapIngress:
-		return HasExtDecapIngress, func(x *xdr, r *FlowRecords) { r.ExtDecapIngress = x.u32() }
-	case FlowExtVNIEgress:
-		return HasExtVNIEgress, func(x *xdr, r *FlowRecords) { r.ExtVNIEgress = x.u32() }
-	case FlowExtVNIIngress:
-		return HasExtVNIIngress, func(x *xdr, r *FlowRecords) { r.ExtVNIIngress = x.u32() }
-	case FlowExtEgressQueue:
-		return HasExtEgressQueue, func(x *xdr, r *FlowRecords) { r.ExtEgressQueue = x.u32() }
-	case FlowExtACL:
-		return HasExtACL, decodeExtACL
-	case FlowExtFunction:
-		return HasExtFunction, func(x *xdr, r *FlowRecords) { r.ExtFunction = x.opaque() }
-	case FlowExtLinuxDropReason:
-		return HasExtLinuxDropReason, func(x *xdr, r *FlowRecords) { r.ExtLinuxDropReason = x.opaque() }
+	case decoded.FlowExtIPv4TunnelEgress:
+		return decoded.HasExtIPv4TunnelEgress, decodeExtIPv4TunnelEgress
+	case decoded.FlowExtIPv4TunnelIngr:
+		return decoded.HasExtIPv4TunnelIngress, decodeExtIPv4TunnelIngress
+	case decoded.FlowExtIPv6TunnelEgress:
+		return decoded.HasExtIPv6TunnelEgress, decodeExtIPv6TunnelEgress
+	case decoded.FlowExtIPv6TunnelIngr:
+		return decoded.HasExtIPv6TunnelIngress, decodeExtIPv6TunnelIngress
+	case decoded.FlowExtDecapEgress:
+		return decoded.HasExtDecapEgress, func(x *xdr, r *decoded.FlowRecords) { r.ExtDecapEgress = x.u32() }
+	case decoded.FlowExtDecapIngress:
+		return decoded.HasExtDecapIngress, func(x *xdr, r *decoded.FlowRecords) { r.ExtDecapIngress = x.u32() }
+	case decoded.FlowExtVNIEgress:
+		return decoded.HasExtVNIEgress, func(x *xdr, r *decoded.FlowRecords) { r.ExtVNIEgress = x.u32() }
+	case decoded.FlowExtVNIIngress:
+		return decoded.HasExtVNIIngress, func(x *xdr, r *decoded.FlowRecords) { r.ExtVNIIngress = x.u32() }
+	case decoded.FlowExtEgressQueue:
+		return decoded.HasExtEgressQueue, func(x *xdr, r *decoded.FlowRecords) { r.ExtEgressQueue = x.u32() }
+	case decoded.FlowExtACL:
+		return decoded.HasExtACL, decodeExtACL
+	case decoded.FlowExtFunction:
+		return decoded.HasExtFunction, func(x *xdr, r *decoded.FlowRecords) { r.ExtFunction = x.opaque() }
+	case decoded.FlowExtLinuxDropReason:
+		return decoded.HasExtLinuxDropReason, func(x *xdr, r *decoded.FlowRecords) { r.ExtLinuxDropReason = x.opaque() }
 	}
 	return 0, nil
 }
 
 // decodeSampledHeader decodes sampled_header (enterprise 0, format 1),
 // sFlow v5 section 5.2: header_protocol, frame_length, stripped, header<>.
-func decodeSampledHeader(x *xdr, r *FlowRecords) {
+func decodeSampledHeader(x *xdr, r *decoded.FlowRecords) {
 	h := &r.SampledHeader
 	h.Protocol = x.u32()
 	h.FrameLength = x.u32()
@@ -88,7 +90,7 @@ func decodeSampledHeader(x *xdr, r *FlowRecords) {
 
 // decodeSampledEthernet decodes sampled_ethernet (enterprise 0, format 2):
 // length, src_mac, dst_mac (mac = opaque[6], padded to 8), type.
-func decodeSampledEthernet(x *xdr, r *FlowRecords) {
+func decodeSampledEthernet(x *xdr, r *decoded.FlowRecords) {
 	e := &r.SampledEthernet
 	e.Length = x.u32()
 	e.SrcMAC = x.mac()
@@ -98,7 +100,7 @@ func decodeSampledEthernet(x *xdr, r *FlowRecords) {
 
 // sampledIPv4 decodes the sampled_ipv4 structure: length, protocol,
 // src_ip, dst_ip, src_port, dst_port, tcp_flags, tos.
-func sampledIPv4(x *xdr, s *SampledIP) {
+func sampledIPv4(x *xdr, s *decoded.SampledIP) {
 	s.Length = x.u32()
 	s.Protocol = x.u32()
 	s.SrcIP = x.ipv4()
@@ -111,7 +113,7 @@ func sampledIPv4(x *xdr, s *SampledIP) {
 
 // sampledIPv6 decodes the sampled_ipv6 structure: length, protocol,
 // src_ip, dst_ip, src_port, dst_port, tcp_flags, priority.
-func sampledIPv6(x *xdr, s *SampledIP) {
+func sampledIPv6(x *xdr, s *decoded.SampledIP) {
 	s.Length = x.u32()
 	s.Protocol = x.u32()
 	s.SrcIP = x.ipv6()
@@ -123,34 +125,42 @@ func sampledIPv6(x *xdr, s *SampledIP) {
 }
 
 // decodeSampledIPv4 decodes sampled_ipv4 (enterprise 0, format 3).
-func decodeSampledIPv4(x *xdr, r *FlowRecords) { sampledIPv4(x, &r.SampledIPv4) }
+func decodeSampledIPv4(x *xdr, r *decoded.FlowRecords) { sampledIPv4(x, &r.SampledIPv4) }
 
 // decodeSampledIPv6 decodes sampled_ipv6 (enterprise 0, format 4).
-func decodeSampledIPv6(x *xdr, r *FlowRecords) { sampledIPv6(x, &r.SampledIPv6) }
+func decodeSampledIPv6(x *xdr, r *decoded.FlowRecords) { sampledIPv6(x, &r.SampledIPv6) }
 
 // decodeExtIPv4TunnelEgress decodes extended_ipv4_tunnel_egress
 // (enterprise 0, format 1023, sflow_tunnels.txt): a sampled_ipv4.
-func decodeExtIPv4TunnelEgress(x *xdr, r *FlowRecords) { sampledIPv4(x, &r.ExtIPv4TunnelEgress) }
+func decodeExtIPv4TunnelEgress(x *xdr, r *decoded.FlowRecords) {
+	sampledIPv4(x, &r.ExtIPv4TunnelEgress)
+}
 
 // decodeExtIPv4TunnelIngress decodes extended_ipv4_tunnel_ingress (0:1024).
-func decodeExtIPv4TunnelIngress(x *xdr, r *FlowRecords) { sampledIPv4(x, &r.ExtIPv4TunnelIngress) }
+func decodeExtIPv4TunnelIngress(x *xdr, r *decoded.FlowRecords) {
+	sampledIPv4(x, &r.ExtIPv4TunnelIngress)
+}
 
 // decodeExtIPv6TunnelEgress decodes extended_ipv6_tunnel_egress (0:1025):
 // a sampled_ipv6.
-func decodeExtIPv6TunnelEgress(x *xdr, r *FlowRecords) { sampledIPv6(x, &r.ExtIPv6TunnelEgress) }
+func decodeExtIPv6TunnelEgress(x *xdr, r *decoded.FlowRecords) {
+	sampledIPv6(x, &r.ExtIPv6TunnelEgress)
+}
 
 // decodeExtIPv6TunnelIngress decodes extended_ipv6_tunnel_ingress (0:1026).
-func decodeExtIPv6TunnelIngress(x *xdr, r *FlowRecords) { sampledIPv6(x, &r.ExtIPv6TunnelIngress) }
+func decodeExtIPv6TunnelIngress(x *xdr, r *decoded.FlowRecords) {
+	sampledIPv6(x, &r.ExtIPv6TunnelIngress)
+}
 
 // decodeExtSwitch decodes extended_switch (enterprise 0, format 1001):
 // src_vlan, src_priority, dst_vlan, dst_priority.
-func decodeExtSwitch(x *xdr, r *FlowRecords) {
-	r.ExtSwitch = ExtSwitch{SrcVLAN: x.u32(), SrcPriority: x.u32(), DstVLAN: x.u32(), DstPriority: x.u32()}
+func decodeExtSwitch(x *xdr, r *decoded.FlowRecords) {
+	r.ExtSwitch = decoded.ExtSwitch{SrcVLAN: x.u32(), SrcPriority: x.u32(), DstVLAN: x.u32(), DstPriority: x.u32()}
 }
 
 // decodeExtRouter decodes extended_router (enterprise 0, format 1002):
 // nexthop (address), src_mask_len, dst_mask_len.
-func decodeExtRouter(x *xdr, r *FlowRecords) {
+func decodeExtRouter(x *xdr, r *decoded.FlowRecords) {
 	r.ExtRouter.NextHop = x.addr(ErrBadLength)
 	r.ExtRouter.SrcMaskLen = x.u32()
 	r.ExtRouter.DstMaskLen = x.u32()
@@ -159,7 +169,7 @@ func decodeExtRouter(x *xdr, r *FlowRecords) {
 // decodeExtGateway decodes extended_gateway (enterprise 0, format 1003),
 // sFlow v5 section 5.2: nexthop, as, src_as, src_peer_as, dst_as_path
 // (as_path_segment<>), communities<>, localpref.
-func decodeExtGateway(x *xdr, r *FlowRecords) {
+func decodeExtGateway(x *xdr, r *decoded.FlowRecords) {
 	r.ExtGateway.NextHop = x.addr(ErrBadLength)
 	gatewayRoute(x, &r.ExtGateway)
 }
@@ -168,7 +178,7 @@ func decodeExtGateway(x *xdr, r *FlowRecords) {
 // the same in sFlow v5 and RFC 3176 version 4: as, src_as, src_peer_as,
 // dst_as_path (as_path_segment<>, RFC 3176 as_path_type<>), communities<>,
 // localpref.
-func gatewayRoute(x *xdr, g *ExtGateway) {
+func gatewayRoute(x *xdr, g *decoded.ExtGateway) {
 	g.AS = x.u32()
 	g.SrcAS = x.u32()
 	g.SrcPeerAS = x.u32()
@@ -179,7 +189,7 @@ func gatewayRoute(x *xdr, g *ExtGateway) {
 
 // decodeASPath decodes dst_as_path, an array of as_path_segment (type,
 // as_number<>), into dst[:0], reusing dst and its segments' ASN slices.
-func decodeASPath(x *xdr, dst []ASPathSegment) []ASPathSegment {
+func decodeASPath(x *xdr, dst []decoded.ASPathSegment) []decoded.ASPathSegment {
 	dst = dst[:0]
 	n := x.count(8, maxASPathSegments)
 	for i := range n {
@@ -193,7 +203,7 @@ func decodeASPath(x *xdr, dst []ASPathSegment) []ASPathSegment {
 
 // decodeExtUser decodes extended_user (enterprise 0, format 1004):
 // src_charset, src_user<>, dst_charset, dst_user<>.
-func decodeExtUser(x *xdr, r *FlowRecords) {
+func decodeExtUser(x *xdr, r *decoded.FlowRecords) {
 	u := &r.ExtUser
 	u.SrcCharset = x.u32()
 	u.SrcUser = x.opaque()
@@ -203,7 +213,7 @@ func decodeExtUser(x *xdr, r *FlowRecords) {
 
 // decodeExtURL decodes extended_url (enterprise 0, format 1005):
 // direction, url<>, host<>.
-func decodeExtURL(x *xdr, r *FlowRecords) {
+func decodeExtURL(x *xdr, r *decoded.FlowRecords) {
 	u := &r.ExtURL
 	u.Direction = x.u32()
 	u.URL = x.opaque()
@@ -212,7 +222,7 @@ func decodeExtURL(x *xdr, r *FlowRecords) {
 
 // decodeExtMPLS decodes extended_mpls (enterprise 0, format 1006):
 // nexthop, in_stack (label<>), out_stack (label<>).
-func decodeExtMPLS(x *xdr, r *FlowRecords) {
+func decodeExtMPLS(x *xdr, r *decoded.FlowRecords) {
 	m := &r.ExtMPLS
 	m.NextHop = x.addr(ErrBadLength)
 	m.InStack = x.u32s(m.InStack, x.count(4, maxLabels))
@@ -221,14 +231,14 @@ func decodeExtMPLS(x *xdr, r *FlowRecords) {
 
 // decodeExtNAT decodes extended_nat (enterprise 0, format 1007):
 // src_address, dst_address.
-func decodeExtNAT(x *xdr, r *FlowRecords) {
+func decodeExtNAT(x *xdr, r *decoded.FlowRecords) {
 	r.ExtNAT.SrcIP = x.addr(ErrBadLength)
 	r.ExtNAT.DstIP = x.addr(ErrBadLength)
 }
 
 // decodeExtMPLSTunnel decodes extended_mpls_tunnel (enterprise 0, format
 // 1008): tunnel_lsp_name<>, tunnel_id, tunnel_cos.
-func decodeExtMPLSTunnel(x *xdr, r *FlowRecords) {
+func decodeExtMPLSTunnel(x *xdr, r *decoded.FlowRecords) {
 	t := &r.ExtMPLSTunnel
 	t.Name = x.opaque()
 	t.ID = x.u32()
@@ -237,7 +247,7 @@ func decodeExtMPLSTunnel(x *xdr, r *FlowRecords) {
 
 // decodeExtMPLSVC decodes extended_mpls_vc (enterprise 0, format 1009):
 // vc_instance_name<>, vll_vc_id, vc_label_cos.
-func decodeExtMPLSVC(x *xdr, r *FlowRecords) {
+func decodeExtMPLSVC(x *xdr, r *decoded.FlowRecords) {
 	v := &r.ExtMPLSVC
 	v.InstanceName = x.opaque()
 	v.ID = x.u32()
@@ -246,24 +256,24 @@ func decodeExtMPLSVC(x *xdr, r *FlowRecords) {
 
 // decodeExtMPLSFTN decodes extended_mpls_FTN (enterprise 0, format 1010):
 // mplsFTNDescr<>, mplsFTNMask.
-func decodeExtMPLSFTN(x *xdr, r *FlowRecords) {
+func decodeExtMPLSFTN(x *xdr, r *decoded.FlowRecords) {
 	r.ExtMPLSFEC.Description = x.opaque()
 	r.ExtMPLSFEC.Mask = x.u32()
 }
 
 // decodeExtMPLSLDPFEC decodes extended_mpls_LDP_FEC (enterprise 0, format
 // 1011): mplsFecAddrPrefixLength.
-func decodeExtMPLSLDPFEC(x *xdr, r *FlowRecords) { r.ExtMPLSLVPFEC = x.u32() }
+func decodeExtMPLSLDPFEC(x *xdr, r *decoded.FlowRecords) { r.ExtMPLSLVPFEC = x.u32() }
 
 // decodeExtVLANTunnel decodes extended_vlantunnel (enterprise 0, format
 // 1012): stack<> of 802.1Q tag words, outermost first.
-func decodeExtVLANTunnel(x *xdr, r *FlowRecords) {
+func decodeExtVLANTunnel(x *xdr, r *decoded.FlowRecords) {
 	r.ExtVLANTunnel = x.u32s(r.ExtVLANTunnel, x.count(4, maxVLANStack))
 }
 
 // decodeExtACL decodes extended_acl (enterprise 0, format 1037,
 // sflow_drops.txt): number, name<>, direction.
-func decodeExtACL(x *xdr, r *FlowRecords) {
+func decodeExtACL(x *xdr, r *decoded.FlowRecords) {
 	r.ExtACL.Number = x.u32()
 	r.ExtACL.Name = x.opaque()
 	r.ExtACL.Direction = x.u32()

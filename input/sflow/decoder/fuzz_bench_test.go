@@ -1,6 +1,7 @@
 package decoder
 
 import (
+	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
 	"path/filepath"
 	"testing"
 )
@@ -25,8 +26,8 @@ func FuzzDecode(f *testing.F) {
 	for _, p := range v24Datagrams() { // RFC 3176 v2/v4: no capture exists
 		f.Add(p)
 	}
-	d := NewDecoder(Options{})
-	var dg Datagram
+	d := NewDecoder()
+	var dg decoded.Datagram
 	f.Fuzz(func(t *testing.T, data []byte) {
 		err := d.Decode(data, &dg)
 		if err != nil {
@@ -40,13 +41,13 @@ func FuzzDecode(f *testing.F) {
 }
 
 // checkInvariants checks what must hold for any decoded datagram.
-func checkInvariants(t *testing.T, dg *Datagram, data []byte) {
+func checkInvariants(t *testing.T, dg *decoded.Datagram, data []byte) {
 	s := dg.Stats
 	n := uint32(len(dg.FlowSamples) + len(dg.CounterSamples) + len(dg.DropSamples))
 	if n != s.SamplesDecoded || s.SamplesDecoded+s.SamplesUnknown+s.SamplesMalformed != s.SamplesDeclared {
 		t.Fatalf("samples %d, stats %+v", n, s)
 	}
-	if int(s.TrailingBytes) > len(data) || len(dg.Errors) > MaxErrorsKept {
+	if int(s.TrailingBytes) > len(data) || len(dg.Errors) > decoded.MaxErrorsKept {
 		t.Fatalf("stats %+v, %d errors, %d bytes", s, len(dg.Errors), len(data))
 	}
 	for _, fs := range dg.FlowSamples {
@@ -57,21 +58,21 @@ func checkInvariants(t *testing.T, dg *Datagram, data []byte) {
 	}
 	for _, cs := range dg.CounterSamples {
 		r := &cs.Records
-		if r.Has&HasHostAdapters != 0 && len(r.HostAdapters)*8 > len(data) {
+		if r.Has&decoded.HasHostAdapters != 0 && len(r.HostAdapters)*8 > len(data) {
 			t.Fatalf("%d adapters in %d bytes", len(r.HostAdapters), len(data))
 		}
-		if r.Has&HasSFP != 0 && len(r.SFP.Lanes) > maxLanes {
+		if r.Has&decoded.HasSFP != 0 && len(r.SFP.Lanes) > maxLanes {
 			t.Fatalf("%d lanes", len(r.SFP.Lanes))
 		}
 	}
 }
 
 // checkFlowRecords checks the sizes of the flow record slices.
-func checkFlowRecords(t *testing.T, r *FlowRecords, n int) {
-	if r.Has&HasSampledHeader != 0 && len(r.SampledHeader.Header) > n {
+func checkFlowRecords(t *testing.T, r *decoded.FlowRecords, n int) {
+	if r.Has&decoded.HasSampledHeader != 0 && len(r.SampledHeader.Header) > n {
 		t.Fatalf("header of %d bytes in a %d-byte datagram", len(r.SampledHeader.Header), n)
 	}
-	if r.Has&HasExtGateway != 0 {
+	if r.Has&decoded.HasExtGateway != 0 {
 		g := &r.ExtGateway
 		if len(g.ASPath) > maxASPathSegments || len(g.Communities)*4 > n {
 			t.Fatalf("gateway %d segments, %d communities", len(g.ASPath), len(g.Communities))
@@ -82,10 +83,10 @@ func checkFlowRecords(t *testing.T, r *FlowRecords, n int) {
 			}
 		}
 	}
-	if r.Has&HasExtMPLS != 0 && (len(r.ExtMPLS.InStack) > maxLabels || len(r.ExtMPLS.OutStack) > maxLabels) {
+	if r.Has&decoded.HasExtMPLS != 0 && (len(r.ExtMPLS.InStack) > maxLabels || len(r.ExtMPLS.OutStack) > maxLabels) {
 		t.Fatalf("MPLS stacks %d %d", len(r.ExtMPLS.InStack), len(r.ExtMPLS.OutStack))
 	}
-	if r.Has&HasExtVLANTunnel != 0 && len(r.ExtVLANTunnel) > maxVLANStack {
+	if r.Has&decoded.HasExtVLANTunnel != 0 && len(r.ExtVLANTunnel) > maxVLANStack {
 		t.Fatalf("%d VLAN tags", len(r.ExtVLANTunnel))
 	}
 }
@@ -94,8 +95,8 @@ func checkFlowRecords(t *testing.T, r *FlowRecords, n int) {
 // capture and the RFC 3176 datagrams), so that they are checked by go test
 // too.
 func TestFuzzSeedsInvariants(t *testing.T) {
-	d := NewDecoder(Options{})
-	var dg Datagram
+	d := NewDecoder()
+	var dg decoded.Datagram
 	for _, p := range append(allCapturePayloads(t), v24Datagrams()...) {
 		if err := d.Decode(p, &dg); err == nil {
 			checkInvariants(t, &dg, p)
@@ -109,8 +110,8 @@ func benchPayloads(t testing.TB) ([][]byte, int) {
 	for _, name := range []string{"overflowd-sflow.pcap", "ovs-3.1-sflow.pcap"} {
 		out = append(out, readCapture(t, name)...)
 	}
-	d := NewDecoder(Options{})
-	var dg Datagram
+	d := NewDecoder()
+	var dg decoded.Datagram
 	samples := 0
 	for _, p := range out {
 		if err := d.Decode(p, &dg); err != nil {
@@ -125,8 +126,8 @@ func benchPayloads(t testing.TB) ([][]byte, int) {
 // once the slices have grown.
 func TestDecodeZeroAllocs(t *testing.T) {
 	payloads, _ := benchPayloads(t)
-	d := NewDecoder(Options{})
-	var dg Datagram
+	d := NewDecoder()
+	var dg decoded.Datagram
 	for _, p := range payloads { // warm-up: grow the slices
 		_ = d.Decode(p, &dg)
 	}
@@ -140,12 +141,14 @@ func TestDecodeZeroAllocs(t *testing.T) {
 	}
 }
 
-// BenchmarkDecode decodes every datagram of overflowd-sflow.pcap and
-// ovs-3.1-sflow.pcap per iteration.
+// BenchmarkDecode decodes every datagram of overflowd-sflow.pcap (switch
+// traffic) and ovs-3.1-sflow.pcap (Open vSwitch) per iteration, sampled
+// headers included: what the input does per sample before mapping. The
+// target is 250 ns per sample with no allocation.
 func BenchmarkDecode(b *testing.B) {
 	payloads, samples := benchPayloads(b)
-	d := NewDecoder(Options{})
-	var dg Datagram
+	d := NewDecoder()
+	var dg decoded.Datagram
 	bytes := 0
 	for _, p := range payloads {
 		bytes += len(p)

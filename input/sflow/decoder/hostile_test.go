@@ -1,6 +1,7 @@
 package decoder
 
 import (
+	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
 	"runtime"
 	"testing"
 )
@@ -15,22 +16,22 @@ func TestHostileCountsAllocateLittle(t *testing.T) {
 		"records": datagram(1, func(b *xb) { b.flowSample(huge, func(*xb) {}) }),
 		"as path": datagram(1, func(b *xb) {
 			b.flowSample(1, func(b *xb) {
-				b.record(FlowExtGateway, func(b *xb) { b.addr("10.0.0.1").u32(1, 2, 3, 1).u32(2, huge) })
+				b.record(decoded.FlowExtGateway, func(b *xb) { b.addr("10.0.0.1").u32(1, 2, 3, 1).u32(2, huge) })
 			})
 		}),
 		"communities": datagram(1, func(b *xb) {
 			b.flowSample(1, func(b *xb) {
-				b.record(FlowExtGateway, func(b *xb) { b.addr("10.0.0.1").u32(1, 2, 3, 0).u32(huge) })
+				b.record(decoded.FlowExtGateway, func(b *xb) { b.addr("10.0.0.1").u32(1, 2, 3, 0).u32(huge) })
 			})
 		}),
 		"mpls labels": datagram(1, func(b *xb) {
-			b.flowSample(1, func(b *xb) { b.record(FlowExtMPLS, func(b *xb) { b.addr("10.0.0.1").u32(huge) }) })
+			b.flowSample(1, func(b *xb) { b.record(decoded.FlowExtMPLS, func(b *xb) { b.addr("10.0.0.1").u32(huge) }) })
 		}),
 		"host adapters": datagram(1, func(b *xb) {
-			b.counterSample(1, func(b *xb) { b.record(CounterHostAdapters, func(b *xb) { b.u32(huge) }) })
+			b.counterSample(1, func(b *xb) { b.record(decoded.CounterHostAdapters, func(b *xb) { b.u32(huge) }) })
 		}),
 		"sfp lanes": datagram(1, func(b *xb) {
-			b.counterSample(1, func(b *xb) { b.record(CounterSFP, func(b *xb) { b.u32(1, 4, 3300, 25000, huge) }) })
+			b.counterSample(1, func(b *xb) { b.record(decoded.CounterSFP, func(b *xb) { b.u32(1, 4, 3300, 25000, huge) }) })
 		}),
 	}
 	for name, data := range cases {
@@ -41,8 +42,8 @@ func TestHostileCountsAllocateLittle(t *testing.T) {
 		runtime.GC()
 		runtime.ReadMemStats(&before)
 		for range 10 {
-			var dg Datagram
-			_ = NewDecoder(Options{}).Decode(data, &dg)
+			var dg decoded.Datagram
+			_ = NewDecoder().Decode(data, &dg)
 		}
 		runtime.ReadMemStats(&after)
 		if per := (after.TotalAlloc - before.TotalAlloc) / 10; per > 64<<10 {

@@ -1,12 +1,15 @@
 package decoder
 
-import "github.com/google/gopacket"
+import (
+	"github.com/google/gopacket"
+	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
+)
 
 // LayerTypeSFlow is the gopacket layer type of an sFlow datagram (v5, or
 // RFC 3176 v2/v4) decoded by this package (6343, the sFlow port: far from
 // gopacket's own numbers).
 var LayerTypeSFlow = gopacket.RegisterLayerType(6343, gopacket.LayerTypeMetadata{
-	Name:    "SFlowV5",
+	Name:    "SFlow",
 	Decoder: gopacket.DecodeFunc(decodeLayer),
 })
 
@@ -15,7 +18,8 @@ var LayerTypeSFlow = gopacket.RegisterLayerType(6343, gopacket.LayerTypeMetadata
 // The zero value is ready to use; like Decoder, a Layer is not safe for
 // concurrent use.
 type Layer struct {
-	Datagram
+	decoded.Datagram
+
 	contents []byte
 	dec      *Decoder
 }
@@ -39,7 +43,7 @@ func (l *Layer) LayerPayload() []byte { return nil }
 // DecodeFromBytes decodes data into l.Datagram (see Decoder.Decode).
 func (l *Layer) DecodeFromBytes(data []byte, df gopacket.DecodeFeedback) error {
 	if l.dec == nil {
-		l.dec = NewDecoder(Options{})
+		l.dec = NewDecoder()
 	}
 	l.contents = data
 	return l.dec.Decode(data, &l.Datagram)

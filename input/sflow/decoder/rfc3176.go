@@ -1,6 +1,9 @@
 package decoder
 
-import "net/netip"
+import (
+	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
+	"net/netip"
+)
 
 // This file decodes sFlow versions 2 and 4, RFC 3176 section 4 "sFlow
 // Datagram Format", into the same typed samples as sFlow v5. Unlike v5, the
@@ -52,7 +55,7 @@ const minExtendedData = 12
 // length. A sample that fails, or an unknown tag, leaves the start of the
 // next sample unknown: it and the samples after it are counted malformed.
 func (d *Decoder) decodeSamplesV24(n int) {
-	x := &d.dx
+	x := &d.datagram
 	for i := range n {
 		at := x.offset()
 		tag := x.u32()
@@ -62,7 +65,7 @@ func (d *Decoder) decodeSamplesV24(n int) {
 		}
 		if err != nil {
 			d.sampleError(i, tag, at, err)
-			d.dg.Stats.SamplesMalformed += uint32(n - i - 1)
+			d.out.Stats.SamplesMalformed += uint32(n - i - 1)
 			x.fail(err) // nothing after this sample can be found
 			x.err = nil // the datagram header was fine; keep what was decoded
 			return
@@ -73,9 +76,9 @@ func (d *Decoder) decodeSamplesV24(n int) {
 // decodeSampleV24 dispatches on the sample_types tag.
 func (d *Decoder) decodeSampleV24(tag uint32) error {
 	switch tag {
-	case SampleFlow:
+	case decoded.SampleFlow:
 		return d.decodeFlowSampleV24()
-	case SampleCounters:
+	case decoded.SampleCounters:
 		return d.decodeCounterSampleV24()
 	}
 	return ErrUnknownType
@@ -83,11 +86,11 @@ func (d *Decoder) decodeSampleV24(tag uint32) error {
 
 // outputV24 converts an RFC 3176 output interface word: an ifIndex, or,
 // with the high bit set, the number of output interfaces.
-func outputV24(v uint32) Interface {
+func outputV24(v uint32) decoded.Interface {
 	if v&outputMultiple != 0 {
-		return Interface{Format: IfFormatMultiple, Value: v &^ outputMultiple}
+		return decoded.Interface{Format: decoded.IfFormatMultiple, Value: v &^ outputMultiple}
 	}
-	return Interface{Format: IfFormatSingle, Value: v}
+	return decoded.Interface{Format: decoded.IfFormatSingle, Value: v}
 }
 
 // decodeFlowSampleV24 decodes an RFC 3176 flow_sample: sequence_number,
@@ -95,7 +98,7 @@ func outputV24(v uint32) Interface {
 // drops, input and output (ifIndex words), packet_data (packet_data_type)
 // and extended_data<> (extended_data_type).
 func (d *Decoder) decodeFlowSampleV24() error {
-	x, dg := &d.dx, d.dg
+	x, dg := &d.datagram, d.out
 	n := len(dg.FlowSamples)
 	dg.FlowSamples = extend(dg.FlowSamples)
 	s := &dg.FlowSamples[n]
@@ -103,7 +106,7 @@ func (d *Decoder) decodeFlowSampleV24() error {
 	s.SequenceNumber = x.u32()
 	s.SourceID = compactSource(x.u32())
 	s.SamplingRate, s.SamplePool, s.Drops = x.u32(), x.u32(), x.u32()
-	s.Input = Interface{Format: IfFormatSingle, Value: x.u32()}
+	s.Input = decoded.Interface{Format: decoded.IfFormatSingle, Value: x.u32()}
 	s.Output = outputV24(x.u32())
 	s.Records.Has = 0
 	err := x.err
@@ -117,26 +120,27 @@ func (d *Decoder) decodeFlowSampleV24() error {
 		dg.FlowSamples = dg.FlowSamples[:n]
 		return err
 	}
+	d.parseSampledHeader(&s.Records)
 	dg.Stats.SamplesDecoded++
 	return nil
 }
 
 // decodePacketData decodes the packet_data_type union: a sampled_header,
 // sampled_ipv4 or sampled_ipv6. Errors are *RecordError with the tag.
-func (d *Decoder) decodePacketData(r *FlowRecords) error {
-	x := &d.dx
+func (d *Decoder) decodePacketData(r *decoded.FlowRecords) error {
+	x := &d.datagram
 	at := x.offset()
 	tag := x.u32()
-	var bit FlowHas
+	var bit decoded.FlowHas
 	switch tag {
 	case packetDataHeader:
-		bit = HasSampledHeader
+		bit = decoded.HasSampledHeader
 		decodeSampledHeaderV24(x, r)
 	case packetDataIPv4:
-		bit = HasSampledIPv4
+		bit = decoded.HasSampledIPv4
 		decodeSampledIPv4(x, r)
 	case packetDataIPv6:
-		bit = HasSampledIPv6
+		bit = decoded.HasSampledIPv6
 		decodeSampledIPv6(x, r)
 	default:
 		if x.err == nil {
@@ -154,16 +158,16 @@ func (d *Decoder) decodePacketData(r *FlowRecords) error {
 // extended_data_type unions, capped by MaxRecords and by the bytes left.
 // A duplicate is decoded into a scratch slot (to find what follows it),
 // ignored and counted. Errors are *RecordError with the tag.
-func (d *Decoder) decodeExtendedData(r *FlowRecords) error {
-	x := &d.dx
-	n := x.count(minExtendedData, d.opts.MaxRecords)
+func (d *Decoder) decodeExtendedData(r *decoded.FlowRecords) error {
+	x := &d.datagram
+	n := x.count(minExtendedData, MaxRecords)
 	if x.err != nil {
 		return x.err
 	}
 	for range n {
 		at := x.offset()
 		tag := x.u32()
-		bit, decode := extendedDecoderV24(d.dg.Version, tag)
+		bit, decode := extendedDecoderV24(d.out.Version, tag)
 		if decode == nil && x.err == nil {
 			x.fail(ErrUnknownType)
 		}
@@ -180,7 +184,7 @@ func (d *Decoder) decodeExtendedData(r *FlowRecords) error {
 		if dst == r {
 			r.Has |= bit
 		} else {
-			d.dg.Stats.RecordsDuplicate++
+			d.out.Stats.RecordsDuplicate++
 		}
 	}
 	return nil
@@ -190,28 +194,28 @@ func (d *Decoder) decodeExtendedData(r *FlowRecords) error {
 // extended_information_type tag of the given datagram version, or a nil
 // decoder for an undefined tag. extended_switch and extended_router have
 // the sFlow v5 layout; the others differ.
-func extendedDecoderV24(version, tag uint32) (FlowHas, flowDecodeFunc) {
+func extendedDecoderV24(version, tag uint32) (decoded.FlowHas, flowDecodeFunc) {
 	switch tag {
 	case extendedSwitch:
-		return HasExtSwitch, decodeExtSwitch
+		return decoded.HasExtSwitch, decodeExtSwitch
 	case extendedRouter:
-		return HasExtRouter, decodeExtRouter
+		return decoded.HasExtRouter, decodeExtRouter
 	case extendedGateway:
 		if version == version2 {
-			return HasExtGateway, decodeExtGatewayV2
+			return decoded.HasExtGateway, decodeExtGatewayV2
 		}
-		return HasExtGateway, decodeExtGatewayV4
+		return decoded.HasExtGateway, decodeExtGatewayV4
 	case extendedUser:
-		return HasExtUser, decodeExtUserV24
+		return decoded.HasExtUser, decodeExtUserV24
 	case extendedURL:
-		return HasExtURL, decodeExtURLV24
+		return decoded.HasExtURL, decodeExtURLV24
 	}
 	return 0, nil
 }
 
 // decodeSampledHeaderV24 decodes the RFC 3176 sampled_header:
 // header_protocol, frame_length, header<MAX_HEADER_SIZE> (no stripped).
-func decodeSampledHeaderV24(x *xdr, r *FlowRecords) {
+func decodeSampledHeaderV24(x *xdr, r *decoded.FlowRecords) {
 	h := &r.SampledHeader
 	h.Protocol = x.u32()
 	h.FrameLength = x.u32()
@@ -223,7 +227,7 @@ func decodeSampledHeaderV24(x *xdr, r *FlowRecords) {
 // src_as, src_peer_as, dst_as_path<> as a flat list of AS numbers, kept as
 // one ASPathSequence segment (none when the list is empty). Version 2 has
 // no next hop, communities or local preference.
-func decodeExtGatewayV2(x *xdr, r *FlowRecords) {
+func decodeExtGatewayV2(x *xdr, r *decoded.FlowRecords) {
 	g := &r.ExtGateway
 	g.NextHop = netip.Addr{}
 	g.AS, g.SrcAS, g.SrcPeerAS = x.u32(), x.u32(), x.u32()
@@ -232,7 +236,7 @@ func decodeExtGatewayV2(x *xdr, r *FlowRecords) {
 	if n > 0 {
 		g.ASPath = extend(g.ASPath)
 		seg := &g.ASPath[0]
-		seg.Type = ASPathSequence
+		seg.Type = decoded.ASPathSequence
 		seg.ASNs = x.u32s(seg.ASNs, n)
 	}
 	g.Communities = g.Communities[:0]
@@ -243,14 +247,14 @@ func decodeExtGatewayV2(x *xdr, r *FlowRecords) {
 // as, src_as, src_peer_as, dst_as_path<> (as_path_type: AS_SET or
 // AS_SEQUENCE and its AS numbers), communities<>, localpref. It is the
 // sFlow v5 structure without the next hop.
-func decodeExtGatewayV4(x *xdr, r *FlowRecords) {
+func decodeExtGatewayV4(x *xdr, r *decoded.FlowRecords) {
 	r.ExtGateway.NextHop = netip.Addr{}
 	gatewayRoute(x, &r.ExtGateway)
 }
 
 // decodeExtUserV24 decodes the RFC 3176 extended_user: src_user<>,
 // dst_user<> (no charsets).
-func decodeExtUserV24(x *xdr, r *FlowRecords) {
+func decodeExtUserV24(x *xdr, r *decoded.FlowRecords) {
 	u := &r.ExtUser
 	u.SrcCharset, u.DstCharset = 0, 0
 	u.SrcUser = x.opaque()
@@ -259,7 +263,7 @@ func decodeExtUserV24(x *xdr, r *FlowRecords) {
 
 // decodeExtURLV24 decodes the RFC 3176 extended_url: direction, url<>
 // (no host).
-func decodeExtURLV24(x *xdr, r *FlowRecords) {
+func decodeExtURLV24(x *xdr, r *decoded.FlowRecords) {
 	u := &r.ExtURL
 	u.Direction = x.u32()
 	u.URL = x.opaque()
@@ -270,7 +274,7 @@ func decodeExtURLV24(x *xdr, r *FlowRecords) {
 // sequence_number, source_id (type 8 bits, index 24 bits),
 // sampling_interval and counters (counters_type).
 func (d *Decoder) decodeCounterSampleV24() error {
-	x, dg := &d.dx, d.dg
+	x, dg := &d.datagram, d.out
 	n := len(dg.CounterSamples)
 	dg.CounterSamples = extend(dg.CounterSamples)
 	s := &dg.CounterSamples[n]
@@ -293,15 +297,15 @@ func (d *Decoder) decodeCounterSampleV24() error {
 // decodeCountersType decodes the counters_type union: every arm but VLAN
 // starts with if_counters, followed by the arm's specific counters, if
 // any. Errors are *RecordError with the counters_version tag.
-func (d *Decoder) decodeCountersType(r *CounterRecords) error {
-	x := &d.dx
+func (d *Decoder) decodeCountersType(r *decoded.CounterRecords) error {
+	x := &d.datagram
 	at := x.offset()
 	tag := x.u32()
 	has, specific := countersArmV24(tag)
 	if has == 0 && x.err == nil {
 		x.fail(ErrUnknownType)
 	}
-	if has&HasGenericIf != 0 {
+	if has&decoded.HasGenericIf != 0 {
 		decodeGenericIf(x, r)
 	}
 	if specific != nil {
@@ -317,22 +321,22 @@ func (d *Decoder) decodeCountersType(r *CounterRecords) error {
 // countersArmV24 returns the records of a counters_version arm and the
 // decoder of its specific counters (after if_counters, or alone for VLAN),
 // or 0 for an undefined version.
-func countersArmV24(tag uint32) (CounterHas, counterDecodeFunc) {
+func countersArmV24(tag uint32) (decoded.CounterHas, counterDecodeFunc) {
 	switch tag {
 	case countersGeneric:
-		return HasGenericIf, nil
+		return decoded.HasGenericIf, nil
 	case countersEthernet:
-		return HasGenericIf | HasEthernet, decodeEthernet
+		return decoded.HasGenericIf | decoded.HasEthernet, decodeEthernet
 	case countersTokenRing:
-		return HasGenericIf | HasTokenRing, decodeTokenRing
+		return decoded.HasGenericIf | decoded.HasTokenRing, decodeTokenRing
 	case countersFDDI:
-		return HasGenericIf | HasFDDI, nil
+		return decoded.HasGenericIf | decoded.HasFDDI, nil
 	case countersVG:
-		return HasGenericIf | HasVG, decodeVG
+		return decoded.HasGenericIf | decoded.HasVG, decodeVG
 	case countersWAN:
-		return HasGenericIf | HasWAN, nil
+		return decoded.HasGenericIf | decoded.HasWAN, nil
 	case countersVLAN:
-		return HasVLAN, decodeVLAN
+		return decoded.HasVLAN, decodeVLAN
 	}
 	return 0, nil
 }

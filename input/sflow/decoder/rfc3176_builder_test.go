@@ -1,5 +1,7 @@
 package decoder
 
+import "github.com/sflowbeat/sflowbeat/input/sflow/decoded"
+
 // v24 builds RFC 3176 (sFlow version 2 and 4) datagrams from the
 // structures of RFC 3176 section 4, in wire order; the counts
 // (samples<>, extended_data<>) are computed by bytes():
@@ -51,7 +53,7 @@ func (b *v24) cur() *v24Sample { return b.samples[len(b.samples)-1] }
 // flowSample starts a flow_sample (tag 1); packet data and extended data follow.
 func (b *v24) flowSample(f v24Flow) *v24 {
 	s := &v24Sample{flow: true}
-	s.head.u32(SampleFlow, f.Seq, f.Source, f.Rate, f.Pool, f.Drops, f.In, f.Out)
+	s.head.u32(decoded.SampleFlow, f.Seq, f.Source, f.Rate, f.Pool, f.Drops, f.In, f.Out)
 	b.samples = append(b.samples, s)
 	return b
 }
@@ -63,14 +65,14 @@ func (b *v24) headerData(proto, frameLength uint32, header []byte) *v24 {
 }
 
 // ipv4Data sets packet_data to a sampled_ipv4 (IPV4).
-func (b *v24) ipv4Data(s SampledIP) *v24 {
+func (b *v24) ipv4Data(s decoded.SampledIP) *v24 {
 	b.cur().data.u32(packetDataIPv4, s.Length, s.Protocol).raw(s.SrcIP.AsSlice()).raw(s.DstIP.AsSlice()).
 		u32(s.SrcPort, s.DstPort, s.TCPFlags, s.TOS)
 	return b
 }
 
 // ipv6Data sets packet_data to a sampled_ipv6 (IPV6).
-func (b *v24) ipv6Data(s SampledIP) *v24 {
+func (b *v24) ipv6Data(s decoded.SampledIP) *v24 {
 	b.cur().data.u32(packetDataIPv6, s.Length, s.Protocol).raw(s.SrcIP.AsSlice()).raw(s.DstIP.AsSlice()).
 		u32(s.SrcPort, s.DstPort, s.TCPFlags, s.TOS)
 	return b
@@ -92,7 +94,7 @@ func (b *v24) ext(tag uint32, f func(*xb)) *v24 {
 	return b
 }
 
-func (b *v24) switchData(e ExtSwitch) *v24 {
+func (b *v24) switchData(e decoded.ExtSwitch) *v24 {
 	return b.ext(extendedSwitch, func(x *xb) { x.u32(e.SrcVLAN, e.SrcPriority, e.DstVLAN, e.DstPriority) })
 }
 
@@ -107,7 +109,7 @@ func (b *v24) gatewayV2(as, srcAS, srcPeerAS uint32, path ...uint32) *v24 {
 }
 
 // gatewayV4 appends a version 4 extended_gateway (g.NextHop is not encoded).
-func (b *v24) gatewayV4(g ExtGateway) *v24 {
+func (b *v24) gatewayV4(g decoded.ExtGateway) *v24 {
 	return b.ext(extendedGateway, func(x *xb) {
 		x.u32(g.AS, g.SrcAS, g.SrcPeerAS, uint32(len(g.ASPath)))
 		for _, seg := range g.ASPath {
@@ -133,7 +135,7 @@ func (b *v24) extData(tag uint32, words ...uint32) *v24 {
 // counterSample starts a counters_sample (tag 2); counters follows.
 func (b *v24) counterSample(seq, source, interval uint32) *v24 {
 	s := &v24Sample{}
-	s.head.u32(SampleCounters, seq, source, interval)
+	s.head.u32(decoded.SampleCounters, seq, source, interval)
 	b.samples = append(b.samples, s)
 	return b
 }

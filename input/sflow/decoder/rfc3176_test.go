@@ -6,16 +6,17 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
 )
 
 var (
 	v24Frame = []byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0x08, 0x00, 0x45, 0} // 16 bytes of a frame
-	v24IPv4  = SampledIP{Length: 1500, Protocol: 6, SrcIP: netip.MustParseAddr("198.51.100.1"), DstIP: netip.MustParseAddr("203.0.113.2"),
+	v24IPv4  = decoded.SampledIP{Length: 1500, Protocol: 6, SrcIP: netip.MustParseAddr("198.51.100.1"), DstIP: netip.MustParseAddr("203.0.113.2"),
 		SrcPort: 44321, DstPort: 443, TCPFlags: 0x18, TOS: 0x20}
-	v24IPv6 = SampledIP{Length: 80, Protocol: 17, SrcIP: netip.MustParseAddr("2001:db8::10"), DstIP: netip.MustParseAddr("2001:db8::20"),
+	v24IPv6 = decoded.SampledIP{Length: 80, Protocol: 17, SrcIP: netip.MustParseAddr("2001:db8::10"), DstIP: netip.MustParseAddr("2001:db8::20"),
 		SrcPort: 5353, DstPort: 53, TOS: 7}
-	v24Gateway = ExtGateway{AS: 65000, SrcAS: 64500, SrcPeerAS: 64501,
-		ASPath:      []ASPathSegment{{ASPathSequence, []uint32{64502, 64503}}, {ASPathSet, []uint32{64504, 64505, 64506}}},
+	v24Gateway = decoded.ExtGateway{AS: 65000, SrcAS: 64500, SrcPeerAS: 64501,
+		ASPath:      []decoded.ASPathSegment{{Type: decoded.ASPathSequence, ASNs: []uint32{64502, 64503}}, {Type: decoded.ASPathSet, ASNs: []uint32{64504, 64505, 64506}}},
 		Communities: []uint32{65000<<16 | 100, 65000<<16 | 200}, LocalPref: 150}
 )
 
@@ -26,29 +27,29 @@ var (
 func TestV4FlowSample(t *testing.T) {
 	data := v4Datagram().agentIPv6("2001:db8::1").sequence(77, 123456).
 		flowSample(v24Flow{Seq: 9, Source: 1<<24 | 42, Rate: 512, Pool: 5120, Drops: 3, In: 0x40000001, Out: 0x80000003}).
-		headerData(HeaderProtoEthernet, 1514, v24Frame).
-		switchData(ExtSwitch{SrcVLAN: 10, SrcPriority: 1, DstVLAN: 20, DstPriority: 2}).
+		headerData(decoded.HeaderProtoEthernet, 1514, v24Frame).
+		switchData(decoded.ExtSwitch{SrcVLAN: 10, SrcPriority: 1, DstVLAN: 20, DstPriority: 2}).
 		routerData("10.0.0.254", 24, 16).
 		gatewayV4(v24Gateway).
 		userData("alice", "bob").
 		urlData(2, "http://example.com/x").
 		bytes()
-	want := &Datagram{
+	want := &decoded.Datagram{
 		Version: 4, AgentAddress: netip.MustParseAddr("2001:db8::1"), SequenceNumber: 77, Uptime: 123456,
-		FlowSamples: []FlowSample{{
-			SequenceNumber: 9, SourceID: SourceID{Type: 1, Index: 42}, SamplingRate: 512, SamplePool: 5120, Drops: 3,
-			Input: Interface{IfFormatSingle, 0x40000001}, Output: Interface{IfFormatMultiple, 3},
-			Records: FlowRecords{
-				Has:           HasSampledHeader | HasExtSwitch | HasExtRouter | HasExtGateway | HasExtUser | HasExtURL,
-				SampledHeader: SampledHeader{Protocol: HeaderProtoEthernet, FrameLength: 1514, Header: v24Frame},
-				ExtSwitch:     ExtSwitch{SrcVLAN: 10, SrcPriority: 1, DstVLAN: 20, DstPriority: 2},
-				ExtRouter:     ExtRouter{NextHop: netip.MustParseAddr("10.0.0.254"), SrcMaskLen: 24, DstMaskLen: 16},
+		FlowSamples: []decoded.FlowSample{{
+			SequenceNumber: 9, SourceID: decoded.SourceID{Type: 1, Index: 42}, SamplingRate: 512, SamplePool: 5120, Drops: 3,
+			Input: decoded.Interface{Format: decoded.IfFormatSingle, Value: 0x40000001}, Output: decoded.Interface{Format: decoded.IfFormatMultiple, Value: 3},
+			Records: decoded.FlowRecords{
+				Has:           decoded.HasSampledHeader | decoded.HasExtSwitch | decoded.HasExtRouter | decoded.HasExtGateway | decoded.HasExtUser | decoded.HasExtURL,
+				SampledHeader: decoded.SampledHeader{Protocol: decoded.HeaderProtoEthernet, FrameLength: 1514, Header: v24Frame},
+				ExtSwitch:     decoded.ExtSwitch{SrcVLAN: 10, SrcPriority: 1, DstVLAN: 20, DstPriority: 2},
+				ExtRouter:     decoded.ExtRouter{NextHop: netip.MustParseAddr("10.0.0.254"), SrcMaskLen: 24, DstMaskLen: 16},
 				ExtGateway:    v24Gateway,
-				ExtUser:       ExtUser{SrcUser: []byte("alice"), DstUser: []byte("bob")},
-				ExtURL:        ExtURL{Direction: 2, URL: []byte("http://example.com/x")},
+				ExtUser:       decoded.ExtUser{SrcUser: []byte("alice"), DstUser: []byte("bob")},
+				ExtURL:        decoded.ExtURL{Direction: 2, URL: []byte("http://example.com/x")},
 			},
 		}},
-		Stats: DecodeStats{SamplesDeclared: 1, SamplesDecoded: 1},
+		Stats: decoded.DecodeStats{SamplesDeclared: 1, SamplesDecoded: 1},
 	}
 	if diff := cmp.Diff(want, decodeOne(t, data), cmpOpts...); diff != "" {
 		t.Errorf("datagram (-want +got):\n%s", diff)
@@ -66,21 +67,21 @@ func TestV2FlowSamples(t *testing.T) {
 		ipv6Data(v24IPv6).gatewayV2(65000, 0, 0).
 		bytes()
 	dg := decodeOne(t, data)
-	want := []FlowSample{{
-		SequenceNumber: 1, SourceID: SourceID{0, 7}, SamplingRate: 100, SamplePool: 200,
-		Input: Interface{IfFormatSingle, 7}, Output: Interface{IfFormatMultiple, 0},
-		Records: FlowRecords{Has: HasSampledIPv4 | HasExtGateway, SampledIPv4: v24IPv4,
-			ExtGateway: ExtGateway{AS: 65000, SrcAS: 64500, SrcPeerAS: 64501, ASPath: []ASPathSegment{{ASPathSequence, []uint32{64501, 64502, 64503}}}}},
+	want := []decoded.FlowSample{{
+		SequenceNumber: 1, SourceID: decoded.SourceID{Type: 0, Index: 7}, SamplingRate: 100, SamplePool: 200,
+		Input: decoded.Interface{Format: decoded.IfFormatSingle, Value: 7}, Output: decoded.Interface{Format: decoded.IfFormatMultiple, Value: 0},
+		Records: decoded.FlowRecords{Has: decoded.HasSampledIPv4 | decoded.HasExtGateway, SampledIPv4: v24IPv4,
+			ExtGateway: decoded.ExtGateway{AS: 65000, SrcAS: 64500, SrcPeerAS: 64501, ASPath: []decoded.ASPathSegment{{Type: decoded.ASPathSequence, ASNs: []uint32{64501, 64502, 64503}}}}},
 	}, {
-		SequenceNumber: 2, SourceID: SourceID{0, 7}, SamplingRate: 100, SamplePool: 300,
-		Input: Interface{IfFormatSingle, 8}, Output: Interface{IfFormatSingle, 0},
-		Records: FlowRecords{Has: HasSampledIPv6 | HasExtGateway, SampledIPv6: v24IPv6, ExtGateway: ExtGateway{AS: 65000}},
+		SequenceNumber: 2, SourceID: decoded.SourceID{Type: 0, Index: 7}, SamplingRate: 100, SamplePool: 300,
+		Input: decoded.Interface{Format: decoded.IfFormatSingle, Value: 8}, Output: decoded.Interface{Format: decoded.IfFormatSingle, Value: 0},
+		Records: decoded.FlowRecords{Has: decoded.HasSampledIPv6 | decoded.HasExtGateway, SampledIPv6: v24IPv6, ExtGateway: decoded.ExtGateway{AS: 65000}},
 	}}
 	if diff := cmp.Diff(want, dg.FlowSamples, cmpOpts...); diff != "" {
 		t.Errorf("samples (-want +got):\n%s", diff)
 	}
 	got := [4]any{dg.Version, dg.AgentAddress, dg.SequenceNumber, dg.Stats}
-	if diff := cmp.Diff([4]any{uint32(2), netip.MustParseAddr("192.0.2.1"), uint32(5), DecodeStats{SamplesDeclared: 2, SamplesDecoded: 2}}, got, cmpOpts...); diff != "" {
+	if diff := cmp.Diff([4]any{uint32(2), netip.MustParseAddr("192.0.2.1"), uint32(5), decoded.DecodeStats{SamplesDeclared: 2, SamplesDecoded: 2}}, got, cmpOpts...); diff != "" {
 		t.Errorf("header (-want +got):\n%s", diff)
 	}
 }
@@ -88,34 +89,34 @@ func TestV2FlowSamples(t *testing.T) {
 // TestV24CounterSamples: every counters_version arm, in a version 2 and a
 // version 4 datagram; all but VLAN carry if_counters.
 func TestV24CounterSamples(t *testing.T) {
-	generic, genericB := seqStruct[GenericIfCounters]()
-	eth, ethB := seqStruct[EthernetCounters]()
-	tr, trB := seqStruct[TokenRingCounters]()
-	vg, vgB := seqStruct[VGCounters]()
-	vlan, vlanB := seqStruct[VLANCounters]()
+	generic, genericB := seqStruct[decoded.GenericIfCounters]()
+	eth, ethB := seqStruct[decoded.EthernetCounters]()
+	tr, trB := seqStruct[decoded.TokenRingCounters]()
+	vg, vgB := seqStruct[decoded.VGCounters]()
+	vlan, vlanB := seqStruct[decoded.VLANCounters]()
 	for _, tc := range []struct {
 		name    string
 		version uint32
 		blocks  [][]byte
-		want    CounterRecords
+		want    decoded.CounterRecords
 	}{
-		{"generic", countersGeneric, [][]byte{genericB}, CounterRecords{Has: HasGenericIf, GenericIf: generic}},
-		{"ethernet", countersEthernet, [][]byte{genericB, ethB}, CounterRecords{Has: HasGenericIf | HasEthernet, GenericIf: generic, Ethernet: eth}},
-		{"token ring", countersTokenRing, [][]byte{genericB, trB}, CounterRecords{Has: HasGenericIf | HasTokenRing, GenericIf: generic, TokenRing: tr}},
-		{"fddi", countersFDDI, [][]byte{genericB}, CounterRecords{Has: HasGenericIf | HasFDDI, GenericIf: generic}},
-		{"100basevg", countersVG, [][]byte{genericB, vgB}, CounterRecords{Has: HasGenericIf | HasVG, GenericIf: generic, VG: vg}},
-		{"wan", countersWAN, [][]byte{genericB}, CounterRecords{Has: HasGenericIf | HasWAN, GenericIf: generic}},
-		{"vlan", countersVLAN, [][]byte{vlanB}, CounterRecords{Has: HasVLAN, VLAN: vlan}},
+		{"generic", countersGeneric, [][]byte{genericB}, decoded.CounterRecords{Has: decoded.HasGenericIf, GenericIf: generic}},
+		{"ethernet", countersEthernet, [][]byte{genericB, ethB}, decoded.CounterRecords{Has: decoded.HasGenericIf | decoded.HasEthernet, GenericIf: generic, Ethernet: eth}},
+		{"token ring", countersTokenRing, [][]byte{genericB, trB}, decoded.CounterRecords{Has: decoded.HasGenericIf | decoded.HasTokenRing, GenericIf: generic, TokenRing: tr}},
+		{"fddi", countersFDDI, [][]byte{genericB}, decoded.CounterRecords{Has: decoded.HasGenericIf | decoded.HasFDDI, GenericIf: generic}},
+		{"100basevg", countersVG, [][]byte{genericB, vgB}, decoded.CounterRecords{Has: decoded.HasGenericIf | decoded.HasVG, GenericIf: generic, VG: vg}},
+		{"wan", countersWAN, [][]byte{genericB}, decoded.CounterRecords{Has: decoded.HasGenericIf | decoded.HasWAN, GenericIf: generic}},
+		{"vlan", countersVLAN, [][]byte{vlanB}, decoded.CounterRecords{Has: decoded.HasVLAN, VLAN: vlan}},
 	} {
 		for _, b := range []*v24{v2Datagram(), v4Datagram()} {
 			// A flow sample after the counters checks that the arm's length was right.
 			data := b.counterSample(31, 2<<24|9, 30).counters(tc.version, tc.blocks...).
-				flowSample(v24Flow{Seq: 32}).headerData(HeaderProtoIPv4, 60, nil).bytes()
+				flowSample(v24Flow{Seq: 32}).headerData(decoded.HeaderProtoIPv4, 60, nil).bytes()
 			dg := decodeOne(t, data)
 			if len(dg.CounterSamples) != 1 || len(dg.FlowSamples) != 1 || dg.Stats.SamplesDecoded != 2 || dg.FlowSamples[0].SequenceNumber != 32 {
 				t.Fatalf("%s v%d: stats %+v errors %v", tc.name, b.version, dg.Stats, dg.Errors)
 			}
-			want := CounterSample{SequenceNumber: 31, SourceID: SourceID{2, 9}, Interval: 30, Records: tc.want}
+			want := decoded.CounterSample{SequenceNumber: 31, SourceID: decoded.SourceID{Type: 2, Index: 9}, Interval: 30, Records: tc.want}
 			if diff := cmp.Diff(want, dg.CounterSamples[0], cmpOpts...); diff != "" {
 				t.Errorf("%s v%d (-want +got):\n%s", tc.name, b.version, diff)
 			}
@@ -131,26 +132,18 @@ func TestV24Malformed(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		data  []byte
-		stats DecodeStats
+		stats decoded.DecodeStats
 		cause string
 	}{
-		{"unknown sample type", good(v4Datagram()).rawSample(3, 1, 2, 3).flowSample(v24Flow{}).ipv4Data(v24IPv4).bytes(),
-			DecodeStats{SamplesDeclared: 3, SamplesDecoded: 1, SamplesMalformed: 2}, "unknown_type"},
-		{"unknown packet data type", good(v4Datagram()).flowSample(v24Flow{}).packetData(4, 1, 2).bytes(),
-			DecodeStats{SamplesDeclared: 2, SamplesDecoded: 1, SamplesMalformed: 1}, "unknown_type"},
-		{"unknown extended type", good(v2Datagram()).flowSample(v24Flow{}).ipv4Data(v24IPv4).switchData(ExtSwitch{}).extData(6, 1).
-			counterSample(1, 1, 1).counters(countersVLAN, make([]byte, 28)).bytes(),
-			DecodeStats{SamplesDeclared: 3, SamplesDecoded: 1, SamplesMalformed: 2}, "unknown_type"},
-		{"unknown counters version", good(v4Datagram()).counterSample(1, 1, 1).counters(8, make([]byte, 88)).bytes(),
-			DecodeStats{SamplesDeclared: 2, SamplesDecoded: 1, SamplesMalformed: 1}, "unknown_type"},
-		{"truncated counters", good(v4Datagram()).counterSample(1, 1, 1).counters(countersEthernet, make([]byte, 88+40)).bytes(),
-			DecodeStats{SamplesDeclared: 2, SamplesDecoded: 1, SamplesMalformed: 1}, "truncated"},
-		{"truncated header data", good(v4Datagram()).flowSample(v24Flow{}).packetData(packetDataHeader, 1, 64, 100, 0).bytes(),
-			DecodeStats{SamplesDeclared: 2, SamplesDecoded: 1, SamplesMalformed: 1}, "truncated"},
-		{"v2 AS path huge", good(v2Datagram()).flowSample(v24Flow{}).ipv4Data(v24IPv4).extData(extendedGateway, 1, 2, 3, 0xFFFFFFFF).bytes(),
-			DecodeStats{SamplesDeclared: 2, SamplesDecoded: 1, SamplesMalformed: 1}, "too_many"},
-		{"v4 communities huge", good(v4Datagram()).flowSample(v24Flow{}).ipv4Data(v24IPv4).extData(extendedGateway, 1, 2, 3, 0, 1000).bytes(),
-			DecodeStats{SamplesDeclared: 2, SamplesDecoded: 1, SamplesMalformed: 1}, "too_many"},
+		{"unknown sample type", good(v4Datagram()).rawSample(3, 1, 2, 3).flowSample(v24Flow{}).ipv4Data(v24IPv4).bytes(), decoded.DecodeStats{SamplesDeclared: 3, SamplesDecoded: 1, SamplesMalformed: 2}, "unknown_type"},
+		{"unknown packet data type", good(v4Datagram()).flowSample(v24Flow{}).packetData(4, 1, 2).bytes(), decoded.DecodeStats{SamplesDeclared: 2, SamplesDecoded: 1, SamplesMalformed: 1}, "unknown_type"},
+		{"unknown extended type", good(v2Datagram()).flowSample(v24Flow{}).ipv4Data(v24IPv4).switchData(decoded.ExtSwitch{}).extData(6, 1).
+			counterSample(1, 1, 1).counters(countersVLAN, make([]byte, 28)).bytes(), decoded.DecodeStats{SamplesDeclared: 3, SamplesDecoded: 1, SamplesMalformed: 2}, "unknown_type"},
+		{"unknown counters version", good(v4Datagram()).counterSample(1, 1, 1).counters(8, make([]byte, 88)).bytes(), decoded.DecodeStats{SamplesDeclared: 2, SamplesDecoded: 1, SamplesMalformed: 1}, "unknown_type"},
+		{"truncated counters", good(v4Datagram()).counterSample(1, 1, 1).counters(countersEthernet, make([]byte, 88+40)).bytes(), decoded.DecodeStats{SamplesDeclared: 2, SamplesDecoded: 1, SamplesMalformed: 1}, "truncated"},
+		{"truncated header data", good(v4Datagram()).flowSample(v24Flow{}).packetData(packetDataHeader, 1, 64, 100, 0).bytes(), decoded.DecodeStats{SamplesDeclared: 2, SamplesDecoded: 1, SamplesMalformed: 1}, "truncated"},
+		{"v2 AS path huge", good(v2Datagram()).flowSample(v24Flow{}).ipv4Data(v24IPv4).extData(extendedGateway, 1, 2, 3, 0xFFFFFFFF).bytes(), decoded.DecodeStats{SamplesDeclared: 2, SamplesDecoded: 1, SamplesMalformed: 1}, "too_many"},
+		{"v4 communities huge", good(v4Datagram()).flowSample(v24Flow{}).ipv4Data(v24IPv4).extData(extendedGateway, 1, 2, 3, 0, 1000).bytes(), decoded.DecodeStats{SamplesDeclared: 2, SamplesDecoded: 1, SamplesMalformed: 1}, "too_many"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dg := decodeOne(t, tc.data)
@@ -174,22 +167,22 @@ func TestV24Malformed(t *testing.T) {
 // allocating.
 func TestV24DuplicateAndHugeCounts(t *testing.T) {
 	dup := v4Datagram().flowSample(v24Flow{}).ipv4Data(v24IPv4).
-		switchData(ExtSwitch{SrcVLAN: 1}).gatewayV4(v24Gateway).switchData(ExtSwitch{SrcVLAN: 2}).urlData(1, "u").bytes()
+		switchData(decoded.ExtSwitch{SrcVLAN: 1}).gatewayV4(v24Gateway).switchData(decoded.ExtSwitch{SrcVLAN: 2}).urlData(1, "u").bytes()
 	dg := decodeOne(t, dup)
 	r := dg.FlowSamples[0].Records
-	if r.Has != HasSampledIPv4|HasExtSwitch|HasExtGateway|HasExtURL || r.ExtSwitch.SrcVLAN != 1 || string(r.ExtURL.URL) != "u" ||
-		dg.Stats != (DecodeStats{SamplesDeclared: 1, SamplesDecoded: 1, RecordsDuplicate: 1}) {
+	if r.Has != decoded.HasSampledIPv4|decoded.HasExtSwitch|decoded.HasExtGateway|decoded.HasExtURL || r.ExtSwitch.SrcVLAN != 1 || string(r.ExtURL.URL) != "u" ||
+		dg.Stats != (decoded.DecodeStats{SamplesDeclared: 1, SamplesDecoded: 1, RecordsDuplicate: 1}) {
 		t.Errorf("records %+v, stats %+v", r, dg.Stats)
 	}
 
 	huge := v4Datagram().flowSample(v24Flow{}).ipv4Data(v24IPv4).bytes()
 	huge = append(huge[:len(huge)-4], 0x7F, 0xFF, 0xFF, 0xFF) // extended_data count
-	d := NewDecoder(Options{})
+	d := NewDecoder()
 	allocs := testing.AllocsPerRun(100, func() { _ = d.Decode(huge, dg) })
 	if allocs > 2 { // the SampleError kept in dg.Errors
 		t.Errorf("%v allocations per Decode", allocs)
 	}
-	if dg.Stats != (DecodeStats{SamplesDeclared: 1, SamplesMalformed: 1}) || !errors.Is(dg.Errors[0], ErrTooMany) {
+	if dg.Stats != (decoded.DecodeStats{SamplesDeclared: 1, SamplesMalformed: 1}) || !errors.Is(dg.Errors[0], ErrTooMany) {
 		t.Errorf("stats %+v errors %v", dg.Stats, dg.Errors)
 	}
 }
@@ -199,8 +192,8 @@ func TestV24DuplicateAndHugeCounts(t *testing.T) {
 func TestV24SamplesCount(t *testing.T) {
 	data := v4Datagram().bytes()
 	data[len(data)-1] = 2
-	var dg Datagram
-	if err := NewDecoder(Options{}).Decode(data, &dg); Cause(err) != "too_many" {
+	var dg decoded.Datagram
+	if err := NewDecoder().Decode(data, &dg); Cause(err) != "too_many" {
 		t.Errorf("error %v", err)
 	}
 }
@@ -208,11 +201,11 @@ func TestV24SamplesCount(t *testing.T) {
 // v24Datagrams returns every RFC 3176 datagram of these tests that decodes
 // cleanly: the fuzz seeds and the allocation test use them.
 func v24Datagrams() [][]byte {
-	_, genericB := seqStruct[GenericIfCounters]()
-	_, ethB := seqStruct[EthernetCounters]()
-	_, vgB := seqStruct[VGCounters]()
-	_, trB := seqStruct[TokenRingCounters]()
-	_, vlanB := seqStruct[VLANCounters]()
+	_, genericB := seqStruct[decoded.GenericIfCounters]()
+	_, ethB := seqStruct[decoded.EthernetCounters]()
+	_, vgB := seqStruct[decoded.VGCounters]()
+	_, trB := seqStruct[decoded.TokenRingCounters]()
+	_, vlanB := seqStruct[decoded.VLANCounters]()
 	var out [][]byte
 	for _, b := range []*v24{v2Datagram(), v4Datagram()} {
 		gw := func(b *v24) *v24 {
@@ -221,8 +214,8 @@ func v24Datagrams() [][]byte {
 			}
 			return b.gatewayV4(v24Gateway)
 		}
-		b = b.flowSample(v24Flow{Seq: 1, Source: 3, Rate: 10, Pool: 20, In: 1, Out: 0x80000002}).headerData(HeaderProtoEthernet, 64, v24Frame).
-			switchData(ExtSwitch{SrcVLAN: 5}).routerData("192.0.2.9", 8, 8).userData("a", "bc").urlData(1, "http://x/")
+		b = b.flowSample(v24Flow{Seq: 1, Source: 3, Rate: 10, Pool: 20, In: 1, Out: 0x80000002}).headerData(decoded.HeaderProtoEthernet, 64, v24Frame).
+			switchData(decoded.ExtSwitch{SrcVLAN: 5}).routerData("192.0.2.9", 8, 8).userData("a", "bc").urlData(1, "http://x/")
 		b = gw(b).flowSample(v24Flow{Seq: 2}).ipv4Data(v24IPv4)
 		b = gw(b).flowSample(v24Flow{Seq: 3}).ipv6Data(v24IPv6).
 			counterSample(1, 1, 30).counters(countersGeneric, genericB).
@@ -241,8 +234,8 @@ func v24Datagrams() [][]byte {
 // does not allocate once the slices have grown.
 func TestV24ZeroAllocs(t *testing.T) {
 	payloads := v24Datagrams()
-	d := NewDecoder(Options{})
-	var dg Datagram
+	d := NewDecoder()
+	var dg decoded.Datagram
 	for _, p := range payloads {
 		if err := d.Decode(p, &dg); err != nil || dg.Stats.SamplesDecoded != 10 || len(dg.Errors) > 0 {
 			t.Fatalf("seed: %v, stats %+v, errors %v", err, dg.Stats, dg.Errors)

@@ -1,30 +1,32 @@
 package decoder
 
+import "github.com/sflowbeat/sflowbeat/input/sflow/decoded"
+
 // compactSource converts a compact sflow_data_source word (type in the top
 // 8 bits, index in the low 24), sFlow v5 section 5.
-func compactSource(v uint32) SourceID {
-	return SourceID{Type: v >> 24, Index: v & 0x00FFFFFF}
+func compactSource(v uint32) decoded.SourceID {
+	return decoded.SourceID{Type: v >> 24, Index: v & 0x00FFFFFF}
 }
 
 // compactInterface converts a compact interface word (format in the top 2
 // bits, value in the low 30), sFlow v5 flow_sample input/output.
-func compactInterface(v uint32) Interface {
-	return Interface{Format: v >> 30, Value: v & 0x3FFFFFFF}
+func compactInterface(v uint32) decoded.Interface {
+	return decoded.Interface{Format: v >> 30, Value: v & 0x3FFFFFFF}
 }
 
 // source reads a sflow_data_source (compact) or sflow_data_source_expanded
 // (source_id_type, source_id_index).
-func (x *xdr) source(expanded bool) SourceID {
+func (x *xdr) source(expanded bool) decoded.SourceID {
 	if expanded {
-		return SourceID{Type: x.u32(), Index: x.u32()}
+		return decoded.SourceID{Type: x.u32(), Index: x.u32()}
 	}
 	return compactSource(x.u32())
 }
 
 // iface reads an interface (compact) or interface_expanded (format, value).
-func (x *xdr) iface(expanded bool) Interface {
+func (x *xdr) iface(expanded bool) decoded.Interface {
 	if expanded {
-		return Interface{Format: x.u32(), Value: x.u32()}
+		return decoded.Interface{Format: x.u32(), Value: x.u32()}
 	}
 	return compactInterface(x.u32())
 }
@@ -33,7 +35,7 @@ func (x *xdr) iface(expanded bool) Interface {
 // flow_sample_expanded (0:3): sequence_number, source_id, sampling_rate,
 // sample_pool, drops, input, output, flow_records.
 func (d *Decoder) decodeFlowSample(expanded bool) error {
-	x, dg := &d.sx, d.dg
+	x, dg := &d.sample, d.out
 	n := len(dg.FlowSamples)
 	dg.FlowSamples = extend(dg.FlowSamples)
 	s := &dg.FlowSamples[n]
@@ -49,6 +51,7 @@ func (d *Decoder) decodeFlowSample(expanded bool) error {
 		dg.FlowSamples = dg.FlowSamples[:n]
 		return err
 	}
+	d.parseSampledHeader(&s.Records)
 	dg.Stats.SamplesDecoded++
 	return nil
 }
@@ -57,7 +60,7 @@ func (d *Decoder) decodeFlowSample(expanded bool) error {
 // sequence_number, source_id (expanded form), drops, input, output (compact
 // interface words), reason, discarded flow_records.
 func (d *Decoder) decodeDropSample() error {
-	x, dg := &d.sx, d.dg
+	x, dg := &d.sample, d.out
 	n := len(dg.DropSamples)
 	dg.DropSamples = extend(dg.DropSamples)
 	s := &dg.DropSamples[n]
@@ -71,6 +74,7 @@ func (d *Decoder) decodeDropSample() error {
 		dg.DropSamples = dg.DropSamples[:n]
 		return err
 	}
+	d.parseSampledHeader(&s.Records)
 	dg.Stats.SamplesDecoded++
 	return nil
 }
@@ -79,7 +83,7 @@ func (d *Decoder) decodeDropSample() error {
 // or counters_sample_expanded (0:4): sequence_number, source_id,
 // counter_records.
 func (d *Decoder) decodeCounterSample(expanded bool) error {
-	x, dg := &d.sx, d.dg
+	x, dg := &d.sample, d.out
 	n := len(dg.CounterSamples)
 	dg.CounterSamples = extend(dg.CounterSamples)
 	s := &dg.CounterSamples[n]
@@ -98,19 +102,19 @@ func (d *Decoder) decodeCounterSample(expanded bool) error {
 // recordCount reads the record count of a sample, capped by MaxRecords
 // and by the bytes left (a record is at least 8 bytes).
 func (d *Decoder) recordCount() (int, error) {
-	n := d.sx.count(8, d.opts.MaxRecords)
-	return n, d.sx.err
+	n := d.sample.count(8, MaxRecords)
+	return n, d.sample.err
 }
 
-// nextRecord reads a record's data_format and length and sets d.rx to
+// nextRecord reads a record's data_format and length and sets d.record to
 // exactly its bytes. A length beyond the sample breaks the sample's
 // framing: the error is returned and the sample dropped.
 func (d *Decoder) nextRecord() (format uint32, at int, err error) {
-	x := &d.sx
+	x := &d.sample
 	at = x.offset()
 	format = x.u32()
 	length := x.u32()
-	d.rx = x.sub(length)
+	d.record = x.sub(length)
 	return format, at, x.err
 }
 
@@ -119,20 +123,20 @@ func (d *Decoder) nextRecord() (format uint32, at int, err error) {
 // duplicate of a record already seen is ignored and counted; a record of
 // unknown enterprise:format is skipped and counted. Bytes after the last
 // record are tolerated.
-func (d *Decoder) decodeFlowRecords(r *FlowRecords) error {
+func (d *Decoder) decodeFlowRecords(r *decoded.FlowRecords) error {
 	return decodeRecords(d, r, &r.Has, flowRecordDecoder)
 }
 
 // decodeCounterRecords is decodeFlowRecords for the counter_record array
 // of a counter sample.
-func (d *Decoder) decodeCounterRecords(r *CounterRecords) error {
+func (d *Decoder) decodeCounterRecords(r *decoded.CounterRecords) error {
 	return decodeRecords(d, r, &r.Has, counterRecordDecoder)
 }
 
 // decodeRecords decodes a flow_record or counter_record array into r,
 // setting the bit of each decoded record in *has; lookup gives the bit and
 // the decoder of a record format (nil for an unknown one).
-func decodeRecords[B FlowHas | CounterHas, R any](d *Decoder, r *R, has *B, lookup func(uint32) (B, func(*xdr, *R))) error {
+func decodeRecords[B decoded.FlowHas | decoded.CounterHas, R any](d *Decoder, r *R, has *B, lookup func(uint32) (B, func(*xdr, *R))) error {
 	*has = 0
 	n, err := d.recordCount()
 	if err != nil {
@@ -146,17 +150,28 @@ func decodeRecords[B FlowHas | CounterHas, R any](d *Decoder, r *R, has *B, look
 		bit, decode := lookup(format)
 		switch {
 		case decode == nil:
-			d.dg.Stats.RecordsUnknown++
+			d.out.Stats.RecordsUnknown++
 		case *has&bit != 0:
-			d.dg.Stats.RecordsDuplicate++
+			d.out.Stats.RecordsDuplicate++
 		default:
-			decode(&d.rx, r)
-			if d.rx.err != nil {
-				d.recordError(format, at, d.rx.err)
+			decode(&d.record, r)
+			if d.record.err != nil {
+				d.recordError(format, at, d.record.err)
 				continue
 			}
 			*has |= bit
 		}
 	}
 	return nil
+}
+
+// parseSampledHeader parses the sampled_header of r, when it has one, into
+// r.SampledHeader.Packet with the header parser's gopacket layers, so that
+// the samples leave the decoder fully decoded.
+func (d *Decoder) parseSampledHeader(r *decoded.FlowRecords) {
+	if r.Has&decoded.HasSampledHeader == 0 {
+		return
+	}
+	h := &r.SampledHeader
+	h.Parsed = d.headers.Parse(h.Protocol, h.Header, &h.Packet)
 }

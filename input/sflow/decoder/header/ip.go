@@ -5,6 +5,7 @@ import (
 	"net/netip"
 
 	"github.com/google/gopacket/layers"
+	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
 )
 
 // ipv4 decodes an IPv4 header (RFC 791) and, unless the packet is a
@@ -18,7 +19,7 @@ func (p *Parser) ipv4(data []byte, f frame) {
 		return // not IPv4
 	}
 	payload, ok := p.ipv4Header(data, f)
-	*f.has |= HasIPv4
+	*f.has |= decoded.LayerIPv4
 	if ok && f.l3.FragOffset == 0 {
 		p.upper(f.l3.Protocol, payload, f)
 	}
@@ -52,17 +53,17 @@ func (p *Parser) ipv4Header(data []byte, f frame) ([]byte, bool) {
 }
 
 // l3FromIPv4 converts a decoded gopacket IPv4 layer.
-func l3FromIPv4(ip *layers.IPv4) L3 {
-	return L3{Version: 4, SrcIP: addr4(ip.SrcIP), DstIP: addr4(ip.DstIP), Protocol: uint8(ip.Protocol),
+func l3FromIPv4(ip *layers.IPv4) decoded.L3 {
+	return decoded.L3{Version: 4, SrcIP: addr4(ip.SrcIP), DstIP: addr4(ip.DstIP), Protocol: uint8(ip.Protocol),
 		TTL: ip.TTL, TOS: ip.TOS, Length: ip.Length, ID: ip.Id, FragOffset: ip.FragOffset,
 		Fragment: ip.Flags&layers.IPv4MoreFragments != 0 || ip.FragOffset != 0}
 }
 
 // ipv4Fixed reads the fixed 20 bytes of an IPv4 header by hand, for the
 // headers gopacket rejects (options cut, bad header length).
-func ipv4Fixed(data []byte) L3 {
+func ipv4Fixed(data []byte) decoded.L3 {
 	ff := binary.BigEndian.Uint16(data[6:8])
-	return L3{Version: 4, SrcIP: addr4(data[12:16]), DstIP: addr4(data[16:20]), Protocol: data[9],
+	return decoded.L3{Version: 4, SrcIP: addr4(data[12:16]), DstIP: addr4(data[16:20]), Protocol: data[9],
 		TTL: data[8], TOS: data[1], Length: binary.BigEndian.Uint16(data[2:4]), ID: binary.BigEndian.Uint16(data[4:6]),
 		FragOffset: ff & 0x1fff, Fragment: ff&0x3fff != 0}
 }
@@ -78,7 +79,7 @@ func (p *Parser) ipv6(data []byte, f frame) {
 		return // not IPv6
 	}
 	payload := p.ipv6Header(data, f.l3)
-	*f.has |= HasIPv6
+	*f.has |= decoded.LayerIPv6
 	p.ipv6Extensions(f.l3.Protocol, payload, f)
 }
 
@@ -86,7 +87,7 @@ func (p *Parser) ipv6(data []byte, f frame) {
 // bounded by the payload length. gopacket's IPv6 layer also consumes a
 // hop-by-hop header, allocating its options and failing on a cut one, and
 // rejects a zero payload length: those headers are read by hand.
-func (p *Parser) ipv6Header(data []byte, l3 *L3) []byte {
+func (p *Parser) ipv6Header(data []byte, l3 *decoded.L3) []byte {
 	length := binary.BigEndian.Uint16(data[4:6])
 	if data[6] == uint8(layers.IPProtocolIPv6HopByHop) || length == 0 {
 		*l3 = ipv6Fixed(data)
@@ -97,15 +98,15 @@ func (p *Parser) ipv6Header(data []byte, l3 *L3) []byte {
 	}
 	_ = p.ip6.DecodeFromBytes(data, noFeedback) // cannot fail: 40 bytes, no hop-by-hop, length > 0
 	ip := &p.ip6
-	*l3 = L3{Version: 6, SrcIP: addr16(ip.SrcIP), DstIP: addr16(ip.DstIP), Protocol: uint8(ip.NextHeader),
+	*l3 = decoded.L3{Version: 6, SrcIP: addr16(ip.SrcIP), DstIP: addr16(ip.DstIP), Protocol: uint8(ip.NextHeader),
 		TTL: ip.HopLimit, TOS: ip.TrafficClass, Length: ip.Length + 40, FlowLabel: ip.FlowLabel}
 	return ip.Payload
 }
 
 // ipv6Fixed reads the 40-byte IPv6 header by hand.
-func ipv6Fixed(data []byte) L3 {
+func ipv6Fixed(data []byte) decoded.L3 {
 	w := binary.BigEndian.Uint32(data)
-	return L3{Version: 6, SrcIP: addr16(data[8:24]), DstIP: addr16(data[24:40]), Protocol: data[6],
+	return decoded.L3{Version: 6, SrcIP: addr16(data[8:24]), DstIP: addr16(data[24:40]), Protocol: data[6],
 		TTL: data[7], TOS: uint8(w >> 20), Length: binary.BigEndian.Uint16(data[4:6]) + 40, FlowLabel: w & 0xfffff}
 }
 

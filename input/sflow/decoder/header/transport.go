@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 
 	"github.com/google/gopacket/layers"
+	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
 )
 
 // upper decodes the layer above IP by its protocol number. Tunnels (GRE,
@@ -132,11 +133,11 @@ func portsByHand(data []byte, f frame) {
 // ports records transport ports.
 func (f frame) ports(src, dst uint16) {
 	f.l4.SrcPort, f.l4.DstPort = src, dst
-	*f.has |= HasTransport
+	*f.has |= decoded.LayerTransport
 }
 
 // icmp records an ICMP type and code.
 func (f frame) icmp(typ, code uint8) {
 	f.l4.ICMPType, f.l4.ICMPCode, f.l4.IsICMP = typ, code, true
-	*f.has |= HasTransport
+	*f.has |= decoded.LayerTransport
 }

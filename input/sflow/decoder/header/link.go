@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 
 	"github.com/google/gopacket/layers"
+	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
 )
 
 // EtherTypes that Parse follows beyond those named by gopacket.
@@ -21,7 +22,7 @@ func (p *Parser) ethernet(data []byte, f frame) {
 	_ = p.eth.DecodeFromBytes(data, noFeedback) // cannot fail on 14 bytes
 	copy(f.dstMAC[:], p.eth.DstMAC)
 	copy(f.srcMAC[:], p.eth.SrcMAC)
-	*f.has |= HasEthernet
+	*f.has |= decoded.LayerEthernet
 	// The EtherType as on the wire: gopacket maps 802.3 lengths to LLC.
 	p.tags(binary.BigEndian.Uint16(data[12:14]), p.eth.Payload, f)
 }
@@ -50,14 +51,14 @@ func isVLAN(et uint16) bool {
 // vlan records one tag of the frame.
 func (f frame) vlan(id uint16, prio uint8) {
 	if f.inner {
-		if f.pkt.Inner.Has&HasVLAN == 0 {
+		if f.pkt.Inner.Layers&decoded.LayerVLAN == 0 {
 			f.pkt.Inner.VLAN = id
 		}
-		f.pkt.Inner.Has |= HasVLAN
+		f.pkt.Inner.Layers |= decoded.LayerVLAN
 		return
 	}
 	pkt := f.pkt
-	pkt.Has |= HasVLAN
+	pkt.Layers |= decoded.LayerVLAN
 	if int(pkt.NumVLANs) < len(pkt.VLANs) {
 		pkt.VLANs[pkt.NumVLANs], pkt.VLANPrio[pkt.NumVLANs] = id, prio
 	}
@@ -91,7 +92,7 @@ func (p *Parser) mpls(data []byte, f frame) {
 			return
 		}
 		entry := binary.BigEndian.Uint32(data)
-		f.pkt.addLabel(entry >> 12)
+		addLabel(f.pkt, entry>>12)
 		bottom = entry&0x100 != 0
 	}
 	if len(data) == 0 {
@@ -106,9 +107,9 @@ func (p *Parser) mpls(data []byte, f frame) {
 	}
 }
 
-// addLabel records one MPLS label: all are counted, the first four kept.
-func (pkt *Packet) addLabel(label uint32) {
-	pkt.Has |= HasMPLS
+// addLabel records one MPLS label of pkt: all are counted, the first four kept.
+func addLabel(pkt *decoded.Packet, label uint32) {
+	pkt.Layers |= decoded.LayerMPLS
 	if int(pkt.NumMPLS) < len(pkt.MPLSLabels) {
 		pkt.MPLSLabels[pkt.NumMPLS] = label
 	}

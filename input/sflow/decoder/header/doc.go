@@ -2,8 +2,10 @@
 // (sFlow v5 sampled_header, flow record 0:1) with gopacket's DecodingLayers:
 // Ethernet, 802.1Q/802.1ad tags, MPLS, IPv4, IPv6 and its extension headers,
 // TCP, UDP, SCTP, ICMP, ICMPv6, GRE and VXLAN, with the encapsulated packet
-// of VXLAN, GRE and IP in IP in Packet.Inner. It knows nothing of libbeat,
-// so it can be fuzzed and benchmarked alone.
+// of VXLAN, GRE and IP in IP in Packet.Inner, into a decoded.Packet. The
+// datagram decoder calls it for every sampled_header, so that decoding ends
+// before mapping starts. It knows nothing of libbeat, so it can be fuzzed
+// and benchmarked alone.
 //
 // Headers are usually cut at 128 bytes: Parse returns every field that fits
 // and never fails on truncation. gopacket's decoders reject a layer that

@@ -3,6 +3,7 @@ package header
 import (
 	"github.com/google/gopacket"
 	"github.com/google/gopacket/layers"
+	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
 )
 
 // Header protocols of sFlow v5 sampled_header (its header_protocol field).
@@ -45,8 +46,8 @@ func NewParser() *Parser { return &Parser{} }
 // sFlow header_protocol (1 Ethernet, 11 IPv4, 12 IPv6); other values leave
 // pkt empty and return false. A truncated header yields every field that
 // fits and sets pkt.Truncated; Parse never fails on truncation.
-func (p *Parser) Parse(proto uint32, data []byte, pkt *Packet) (ok bool) {
-	*pkt = Packet{}
+func (p *Parser) Parse(proto uint32, data []byte, pkt *decoded.Packet) (ok bool) {
+	*pkt = decoded.Packet{}
 	defer func() {
 		if p.strict {
 			return
@@ -73,26 +74,26 @@ func (p *Parser) Parse(proto uint32, data []byte, pkt *Packet) (ok bool) {
 // the outer packet and Inner are both filled through it, so one set of
 // layer functions serves both.
 type frame struct {
-	has       *Has
+	has       *decoded.Layers
 	srcMAC    *[6]byte
 	dstMAC    *[6]byte
 	etherType *uint16
-	l3        *L3
-	l4        *L4
-	pkt       *Packet
+	l3        *decoded.L3
+	l4        *decoded.L4
+	pkt       *decoded.Packet
 	inner     bool // no further encapsulation is followed
 }
 
 // outerFrame returns the frame view of the outer packet.
-func outerFrame(pkt *Packet) frame {
-	return frame{has: &pkt.Has, srcMAC: &pkt.SrcMAC, dstMAC: &pkt.DstMAC, etherType: &pkt.EtherType,
+func outerFrame(pkt *decoded.Packet) frame {
+	return frame{has: &pkt.Layers, srcMAC: &pkt.SrcMAC, dstMAC: &pkt.DstMAC, etherType: &pkt.EtherType,
 		l3: &pkt.L3, l4: &pkt.L4, pkt: pkt}
 }
 
 // innerFrame returns the frame view of the encapsulated packet.
-func innerFrame(pkt *Packet) frame {
+func innerFrame(pkt *decoded.Packet) frame {
 	in := &pkt.Inner
-	return frame{has: &in.Has, srcMAC: &in.SrcMAC, dstMAC: &in.DstMAC, etherType: &in.EtherType,
+	return frame{has: &in.Layers, srcMAC: &in.SrcMAC, dstMAC: &in.DstMAC, etherType: &in.EtherType,
 		l3: &in.L3, l4: &in.L4, pkt: pkt, inner: true}
 }
 
@@ -101,7 +102,7 @@ func (f frame) cut() { f.pkt.Truncated = true }
 
 // endInner sets HasInner once the encapsulated packet yielded a layer.
 func (f frame) endInner() {
-	if f.pkt.Inner.Has != 0 {
-		f.pkt.Has |= HasInner
+	if f.pkt.Inner.Layers != 0 {
+		f.pkt.Layers |= decoded.LayerInner
 	}
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/google/gopacket"
 	"github.com/google/gopacket/layers"
+	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
 )
 
 // sampled cuts a packet to the 128 bytes an sFlow agent usually samples.
@@ -21,11 +22,11 @@ func realisticMix(t testing.TB) []testCase {
 	inner := serialize(t, eth(layers.EthernetTypeIPv4), ipv4(layers.IPProtocolTCP), tcpTS, body)
 	return []testCase{
 		{"vlan ipv4 tcp", 1, sampled(serialize(t, eth(layers.EthernetTypeDot1Q), dot1q(10, 0, layers.EthernetTypeIPv4),
-			ipv4(layers.IPProtocolTCP), tcpTS, body)), Packet{}},
-		{"ipv4 tcp", 1, sampled(serialize(t, eth(layers.EthernetTypeIPv4), ipv4(layers.IPProtocolTCP), tcpTS, body)), Packet{}},
-		{"ipv6 udp", 1, sampled(serialize(t, eth(layers.EthernetTypeIPv6), ipv6(layers.IPProtocolUDP), udp(443, 50000), body)), Packet{}},
+			ipv4(layers.IPProtocolTCP), tcpTS, body)), decoded.Packet{}},
+		{"ipv4 tcp", 1, sampled(serialize(t, eth(layers.EthernetTypeIPv4), ipv4(layers.IPProtocolTCP), tcpTS, body)), decoded.Packet{}},
+		{"ipv6 udp", 1, sampled(serialize(t, eth(layers.EthernetTypeIPv6), ipv6(layers.IPProtocolUDP), udp(443, 50000), body)), decoded.Packet{}},
 		{"vxlan", 1, sampled(serialize(t, eth(layers.EthernetTypeIPv4), ipv4(layers.IPProtocolUDP), udp(50000, 4789),
-			&layers.VXLAN{ValidIDFlag: true, VNI: 100}, gopacket.Payload(inner))), Packet{}},
+			&layers.VXLAN{ValidIDFlag: true, VNI: 100}, gopacket.Payload(inner))), decoded.Packet{}},
 	}
 }
 
@@ -42,7 +43,7 @@ func BenchmarkParse(b *testing.B) {
 // benchmarkHeaders parses headers in a loop and reports ns per header.
 func benchmarkHeaders(b *testing.B, headers []testCase) {
 	p := NewParser()
-	var pkt Packet
+	var pkt decoded.Packet
 	b.ReportAllocs()
 	for b.Loop() {
 		for _, c := range headers {
@@ -57,7 +58,7 @@ func benchmarkHeaders(b *testing.B, headers []testCase) {
 func TestParseZeroAllocs(t *testing.T) {
 	p := NewParser()
 	all := append(cases(t), realisticMix(t)...)
-	var pkt Packet
+	var pkt decoded.Packet
 	allocs := testing.AllocsPerRun(20, func() {
 		for _, c := range all {
 			for n := range len(c.data) + 1 {
@@ -75,14 +76,14 @@ func TestParseZeroAllocs(t *testing.T) {
 func TestRealisticMix(t *testing.T) {
 	p := NewParser()
 	for _, c := range realisticMix(t) {
-		var pkt Packet
+		var pkt decoded.Packet
 		p.Parse(c.proto, c.data, &pkt)
-		has := pkt.Has
-		if pkt.Has&HasInner != 0 {
-			has = pkt.Inner.Has
+		has := pkt.Layers
+		if pkt.Layers&decoded.LayerInner != 0 {
+			has = pkt.Inner.Layers
 		}
-		if has&HasTransport == 0 || pkt.Truncated {
-			t.Errorf("%s: Has %b Truncated %v", c.name, pkt.Has, pkt.Truncated)
+		if has&decoded.LayerTransport == 0 || pkt.Truncated {
+			t.Errorf("%s: Has %b Truncated %v", c.name, pkt.Layers, pkt.Truncated)
 		}
 	}
 }

@@ -1,10 +1,10 @@
-package header
+package decoded
 
 import "net/netip"
 
 // Packet is what Parse extracts from a sampled packet header (sFlow v5
 // sampled_header, 0:1). Every field that fits in the (usually 128-byte,
-// truncated) header is set; Has tells which groups are present. Parse never
+// truncated) header is set; Layers tells which groups are present. Parse never
 // fails on truncation: it stops at the first layer that does not fit and sets
 // Truncated.
 //
@@ -14,38 +14,38 @@ import "net/netip"
 // that come later in a layer are zero when the header ended before them
 // (TCPFlags needs 14 bytes of TCP); Truncated is then set.
 type Packet struct {
-	Has Has
+	Layers Layers
 
-	// Ethernet (HasEthernet).
+	// Ethernet (LayerEthernet).
 	SrcMAC, DstMAC [6]byte
 	EtherType      uint16 // the EtherType after the VLAN tags (the payload's); 0 if cut inside the tags; < 0x0600 an 802.3 length
 
-	// 802.1Q / 802.1ad tags, outermost first (HasVLAN). NumVLANs is 1 or 2
+	// 802.1Q / 802.1ad tags, outermost first (LayerVLAN). NumVLANs is 1 or 2
 	// (more tags are counted in NumVLANs but only two are kept).
 	VLANs    [2]uint16
 	VLANPrio [2]uint8
 	NumVLANs uint8
 
-	// MPLS label stack, top first (HasMPLS). NumMPLS counts all labels; the
+	// MPLS label stack, top first (LayerMPLS). NumMPLS counts all labels; the
 	// first four are kept.
 	MPLSLabels [4]uint32
 	NumMPLS    uint8
 
-	// Outer IP (HasIPv4 or HasIPv6).
+	// Outer IP (LayerIPv4 or LayerIPv6).
 	L3 L3
 
-	// Transport of the outer IP packet (HasTransport).
+	// Transport of the outer IP packet (LayerTransport).
 	L4 L4
 
-	// GRE (HasGRE): the protocol type of the GRE payload. IPv4, IPv6 and
+	// GRE (LayerGRE): the protocol type of the GRE payload. IPv4, IPv6 and
 	// transparent Ethernet bridging (0x6558) payloads are parsed into Inner.
 	GREProtocol uint16
 
-	// VXLAN (HasVXLAN: UDP destination port 4789 or 8472 and the I flag
+	// VXLAN (LayerVXLAN: UDP destination port 4789 or 8472 and the I flag
 	// set): the VNI and the encapsulated frame, parsed up to its transport
-	// layer (Inner.Has tells what was found). Inner also holds the payload of
-	// GRE and of IP in IP (outer L3.Protocol 4 or 41, HasInner without
-	// HasGRE or HasVXLAN).
+	// layer (Inner.Layers tells what was found). Inner also holds the payload of
+	// GRE and of IP in IP (outer L3.Protocol 4 or 41, LayerInner without
+	// LayerGRE or LayerVXLAN).
 	VNI   uint32
 	Inner Inner
 
@@ -57,20 +57,20 @@ type Packet struct {
 	Truncated bool
 }
 
-// Has is a bit set of the layers found by Parse.
-type Has uint16
+// Layers is a bit set of the layers found in a sampled header.
+type Layers uint16
 
-// Bits of Has.
+// Bits of Layers.
 const (
-	HasEthernet Has = 1 << iota
-	HasVLAN
-	HasMPLS
-	HasIPv4
-	HasIPv6
-	HasTransport // L4 ports (TCP, UDP, SCTP) or ICMP type/code are set
-	HasGRE
-	HasVXLAN
-	HasInner // Inner holds an encapsulated packet (VXLAN, GRE, IP in IP): set iff Inner.Has != 0
+	LayerEthernet Layers = 1 << iota
+	LayerVLAN
+	LayerMPLS
+	LayerIPv4
+	LayerIPv6
+	LayerTransport // L4 ports (TCP, UDP, SCTP) or ICMP type/code are set
+	LayerGRE
+	LayerVXLAN
+	LayerInner // Inner holds an encapsulated packet (VXLAN, GRE, IP in IP): set iff Inner.Layers != 0
 )
 
 // L3 is the IP layer of a packet.
@@ -100,11 +100,11 @@ type L4 struct {
 }
 
 // Inner is an encapsulated frame (VXLAN payload) or packet (GRE, IP in IP
-// payload): Ethernet, IP and transport, without further nesting. Has may
-// hold HasEthernet, HasVLAN, HasIPv4, HasIPv6 and HasTransport; EtherType is
-// set with HasEthernet only (as in Packet) and VLAN is the outermost tag.
+// payload): Ethernet, IP and transport, without further nesting. Layers may
+// hold LayerEthernet, LayerVLAN, LayerIPv4, LayerIPv6 and LayerTransport; EtherType is
+// set with LayerEthernet only (as in Packet) and VLAN is the outermost tag.
 type Inner struct {
-	Has            Has
+	Layers         Layers
 	SrcMAC, DstMAC [6]byte
 	EtherType      uint16
 	VLAN           uint16

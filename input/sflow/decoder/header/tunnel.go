@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 
 	"github.com/google/gopacket/layers"
+	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
 )
 
 // UDP destination ports of VXLAN.
@@ -28,7 +29,7 @@ func (p *Parser) vxlanHeader(data []byte, f frame) {
 	}
 	_ = p.vxlan.DecodeFromBytes(data, noFeedback) // cannot fail on 8 bytes
 	f.pkt.VNI = p.vxlan.VNI
-	f.pkt.Has |= HasVXLAN
+	f.pkt.Layers |= decoded.LayerVXLAN
 	p.ethernet(p.vxlan.Payload, innerFrame(f.pkt))
 	f.endInner()
 }
@@ -45,7 +46,7 @@ func (p *Parser) greHeader(data []byte, f frame) {
 		return
 	}
 	f.pkt.GREProtocol = binary.BigEndian.Uint16(data[2:4])
-	f.pkt.Has |= HasGRE
+	f.pkt.Layers |= decoded.LayerGRE
 	n, ok := greHeaderLen(data)
 	if !ok {
 		return

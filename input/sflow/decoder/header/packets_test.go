@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/gopacket"
 	"github.com/google/gopacket/layers"
+	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
 )
 
 var (
@@ -73,32 +74,32 @@ func udp(src, dst layers.UDPPort) *layers.UDP { return &layers.UDP{SrcPort: src,
 func raw(b ...byte) gopacket.Payload { return gopacket.Payload(b) }
 
 // l3v4 is the expected L3 of ipv4() with the given protocol and total length.
-func l3v4(p uint8, length int) L3 {
-	return L3{Version: 4, SrcIP: addrA, DstIP: addrB, Protocol: p, TTL: 64, TOS: 0xb8, Length: uint16(length), ID: 7}
+func l3v4(p uint8, length int) decoded.L3 {
+	return decoded.L3{Version: 4, SrcIP: addrA, DstIP: addrB, Protocol: p, TTL: 64, TOS: 0xb8, Length: uint16(length), ID: 7}
 }
 
 // l3v6 is the expected L3 of ipv6() with the upper protocol and length
 // (payload length + 40).
-func l3v6(p uint8, length int) L3 {
-	return L3{Version: 6, SrcIP: addr6A, DstIP: addr6B, Protocol: p, TTL: 63, TOS: 0x20, Length: uint16(length), FlowLabel: 0x12345}
+func l3v6(p uint8, length int) decoded.L3 {
+	return decoded.L3{Version: 6, SrcIP: addr6A, DstIP: addr6B, Protocol: p, TTL: 63, TOS: 0x20, Length: uint16(length), FlowLabel: 0x12345}
 }
 
 // frag returns l with the fragment fields set.
-func frag(l L3, offset uint16) L3 {
+func frag(l decoded.L3, offset uint16) decoded.L3 {
 	l.Fragment, l.FragOffset = true, offset
 	return l
 }
 
 // ports is the expected L4 of TCP, UDP or SCTP.
-func ports(src, dst uint16) L4 { return L4{SrcPort: src, DstPort: dst} }
+func ports(src, dst uint16) decoded.L4 { return decoded.L4{SrcPort: src, DstPort: dst} }
 
 // tcpL4 is the expected L4 of tcp().
-var tcpL4 = L4{SrcPort: 40000, DstPort: 443, TCPFlags: 0x12}
+var tcpL4 = decoded.L4{SrcPort: 40000, DstPort: 443, TCPFlags: 0x12}
 
 // testCase is a complete header and the Packet Parse must return.
 type testCase struct {
 	name  string
 	proto uint32
 	data  []byte
-	want  Packet
+	want  decoded.Packet
 }

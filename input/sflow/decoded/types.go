@@ -1,4 +1,4 @@
-package decoder
+package decoded
 
 import "net/netip"
 
@@ -235,12 +235,17 @@ const (
 	HeaderProtoIPv6     uint32 = 12 // IPv6
 )
 
-// SampledHeader is sampled_header (0:1): the first bytes of the sampled packet.
+// SampledHeader is sampled_header (0:1): the first bytes of the sampled
+// packet, and what the decoder parsed out of them.
 type SampledHeader struct {
 	Protocol    uint32 // header_protocol
 	FrameLength uint32 // frame_length: original length of the packet
 	Stripped    uint32 // stripped: bytes removed before sampling (FCS, ...); 0 in v2/v4
 	Header      []byte // header bytes (up to the agent's header size, often 128)
+	// Parsed is true when Protocol is one the decoder parses (Ethernet,
+	// IPv4, IPv6); Packet then holds the layers found in Header.
+	Parsed bool
+	Packet Packet
 }
 
 // SampledEthernet is sampled_ethernet (0:2).
@@ -936,4 +941,15 @@ type OVSDPStats struct {
 	MaskHits uint32
 	Flows    uint32
 	Masks    uint32
+}
+
+// Reset empties dg, keeping the capacity of its slices, so that decoding
+// into a reused Datagram does not allocate.
+func (dg *Datagram) Reset() {
+	*dg = Datagram{
+		FlowSamples:    dg.FlowSamples[:0],
+		CounterSamples: dg.CounterSamples[:0],
+		DropSamples:    dg.DropSamples[:0],
+		Errors:         dg.Errors[:0],
+	}
 }
