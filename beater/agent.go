@@ -9,11 +9,12 @@ import (
 	conf "github.com/elastic/elastic-agent-libs/config"
 
 	"github.com/sflowbeat/sflowbeat/config"
+	"github.com/sflowbeat/sflowbeat/processor/ecs/dataset"
 )
 
 // Defaults of the data stream of an Agent stream that does not name one.
 const (
-	agentDefaultType      = "logs"
+	agentDefaultType      = dataset.LogsType
 	agentDefaultNamespace = "default"
 )
 
@@ -55,7 +56,7 @@ func AgentConfig(unit *proto.UnitExpectedConfig, agent *client.AgentInfo) ([]*re
 // to a package's data streams only through their enabled streams.
 func hasCountersStream(streams []*proto.Stream) bool {
 	for _, s := range streams {
-		if s.GetDataStream().GetDataset() == config.CountersDataset {
+		if s.GetDataStream().GetDataset() == dataset.Counters {
 			return true
 		}
 	}
@@ -105,7 +106,7 @@ func agentDataStream(unit *proto.UnitExpectedConfig, stream *proto.Stream) map[s
 	u, s := unit.GetDataStream(), stream.GetDataStream()
 	return map[string]any{
 		"type":      pick(agentDefaultType, s.GetType(), u.GetType()),
-		"dataset":   pick(config.FlowDataset, s.GetDataset(), u.GetDataset()),
+		"dataset":   pick(dataset.Flow, s.GetDataset(), u.GetDataset()),
 		"namespace": pick(agentDefaultNamespace, s.GetNamespace(), u.GetNamespace()),
 	}
 }

@@ -8,10 +8,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sflowbeat/sflowbeat/beater/pcapfile"
 	"github.com/sflowbeat/sflowbeat/config"
-	"github.com/sflowbeat/sflowbeat/input/pcapfile"
-	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
-	"github.com/sflowbeat/sflowbeat/input/sflow/decoder"
+	"github.com/sflowbeat/sflowbeat/input/sflow/worker"
 	"github.com/sflowbeat/sflowbeat/processor/ecs"
 )
 
@@ -49,81 +48,82 @@ func DecodeCommand() *cobra.Command {
 	return c
 }
 
-// decodeSummary counts what decodeFiles saw.
-type decodeSummary struct {
-	datagrams, invalid, events     int
-	samplesInvalid, samplesUnknown uint32
-	recordsInvalid, recordsUnknown uint32
-	skippedFrames                  int
-}
-
-// decodeFiles writes the events of every file to out and the summary to
-// errOut; it returns an error when a file cannot be read.
+// decodeFiles writes the events of every file to out and a summary to
+// errOut. Every file is opened before anything is decoded: one that cannot
+// be opened is an error, with no summary. An error in the middle of a file
+// ends that file; the summary then counts what was decoded.
 func decodeFiles(out, errOut io.Writer, files []string, port uint16, opts ecs.Options) error {
+	readers, err := openAll(files, port)
+	if err != nil {
+		return err
+	}
 	w := bufio.NewWriter(out)
 	defer w.Flush()
-	var s decodeSummary
+	var counts worker.Counts
+	wk := worker.New(opts, &counts)
+	events, skipped := 0, 0
 	var errs []error
-	for _, f := range files {
-		if f == "-" {
-			f = "/dev/stdin"
-		}
-		if err := decodeFile(w, errOut, f, port, opts, &s); err != nil {
+	for i, r := range readers {
+		n, err := decodeFile(w, errOut, files[i], r, wk)
+		events += n
+		skipped += r.Skipped()
+		_ = r.Close()
+		if err != nil {
 			errs = append(errs, err)
 		}
 	}
 	fmt.Fprintf(errOut, "datagrams: %d (invalid: %d), events: %d, samples invalid: %d, samples unknown: %d, "+
 		"records invalid: %d, records unknown: %d, frames skipped (not UDP port %d): %d\n",
-		s.datagrams, s.invalid, s.events, s.samplesInvalid, s.samplesUnknown,
-		s.recordsInvalid, s.recordsUnknown, port, s.skippedFrames)
+		counts.Datagrams, counts.InvalidDatagrams, events, counts.Skipped.SamplesMalformed, counts.Skipped.SamplesUnknown,
+		counts.Skipped.RecordsMalformed, counts.Skipped.RecordsUnknown, port, skipped)
 	return errors.Join(errs...)
 }
 
-// decodeFile decodes one capture file.
-func decodeFile(w io.Writer, errOut io.Writer, path string, port uint16, opts ecs.Options, s *decodeSummary) error {
-	r, err := pcapfile.Open(path, port)
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	defer r.Close()
-	dec := decoder.NewDecoder()
-	mapper := ecs.NewMapper(opts)
-	var dg decoded.Datagram
-	var evs []ecs.Event
-	for {
-		d, err := r.Next()
-		if errors.Is(err, io.EOF) {
-			break
+// openAll opens every capture file ("-" is stdin), or none.
+func openAll(files []string, port uint16) ([]*pcapfile.Reader, error) {
+	readers := make([]*pcapfile.Reader, 0, len(files))
+	for _, f := range files {
+		path := f
+		if f == "-" {
+			path = "/dev/stdin"
 		}
+		r, err := pcapfile.Open(path, port)
 		if err != nil {
-			return fmt.Errorf("%s: %w", path, err)
-		}
-		s.datagrams++
-		if err := dec.Decode(d.Payload, &dg); err != nil {
-			s.invalid++
-			fmt.Fprintf(errOut, "%s: datagram %d from %s: %v\n", path, s.datagrams, d.Src, err)
-			continue
-		}
-		countStats(s, &dg)
-		for _, e := range dg.Errors {
-			fmt.Fprintf(errOut, "%s: datagram %d from %s: %v\n", path, s.datagrams, d.Src, e)
-		}
-		evs = mapper.Map(&dg, d.Timestamp, evs[:0])
-		for _, e := range evs {
-			if err := ecs.EncodeJSON(w, e); err != nil {
-				return err
+			for _, o := range readers {
+				_ = o.Close()
 			}
-			s.events++
+			return nil, fmt.Errorf("%s: %w", f, err)
 		}
+		readers = append(readers, r)
 	}
-	s.skippedFrames += r.Skipped()
-	return nil
+	return readers, nil
 }
 
-// countStats adds the decode statistics of dg to s.
-func countStats(s *decodeSummary, dg *decoded.Datagram) {
-	s.samplesInvalid += dg.Stats.SamplesMalformed
-	s.samplesUnknown += dg.Stats.SamplesUnknown
-	s.recordsInvalid += dg.Stats.RecordsMalformed
-	s.recordsUnknown += dg.Stats.RecordsUnknown
+// decodeFile runs the worker over the datagrams of one capture and writes
+// their events; it returns the number of events written.
+func decodeFile(w io.Writer, errOut io.Writer, name string, r *pcapfile.Reader, wk *worker.Worker) (int, error) {
+	events := 0
+	for n := 1; ; n++ {
+		d, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			return events, nil
+		}
+		if err != nil {
+			return events, fmt.Errorf("%s: %w", name, err)
+		}
+		res := wk.Process(d.Payload, d.Timestamp)
+		if res.Err != nil {
+			fmt.Fprintf(errOut, "%s: datagram %d from %s: %v\n", name, n, d.Src, res.Err)
+			continue
+		}
+		for _, e := range res.Datagram.Errors {
+			fmt.Fprintf(errOut, "%s: datagram %d from %s: %v\n", name, n, d.Src, e)
+		}
+		for _, e := range res.Events {
+			if err := ecs.EncodeJSON(w, e); err != nil {
+				return events, err
+			}
+			events++
+		}
+	}
 }

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/netip"
 	"runtime"
 	"strconv"
 	"strings"
@@ -17,7 +16,7 @@ import (
 	conf "github.com/elastic/elastic-agent-libs/config"
 	"github.com/elastic/elastic-agent-libs/mapstr"
 
-	"github.com/sflowbeat/sflowbeat/processor/ecs"
+	"github.com/sflowbeat/sflowbeat/processor/ecs/dataset"
 )
 
 // InputType is the only input type sflowbeat knows.
@@ -77,12 +76,12 @@ type Input struct {
 	QueueSize int `config:"queue_size" validate:"min=1"`
 	// AllowedExporters restricts the sources of datagrams to these networks
 	// (CIDRs or addresses); others are dropped and counted. Empty allows all.
-	AllowedExporters []string `config:"allowed_exporters"`
+	AllowedExporters Prefixes `config:"allowed_exporters"`
 
 	// InternalNetworks (CIDRs, addresses, or the names private, loopback,
 	// link_local, multicast) set source.locality, destination.locality and
 	// network.direction of flows. Empty: those fields are absent.
-	InternalNetworks []string `config:"internal_networks"`
+	InternalNetworks Networks `config:"internal_networks"`
 
 	// InterfaceNames names interfaces (observer.*.interface.name/alias);
 	// counter samples with port names add the names they carry.
@@ -115,15 +114,6 @@ type Input struct {
 	StatusPeriod time.Duration `config:"status_period" validate:"min=0"`
 }
 
-// Data stream names of sflowbeat's events under Elastic Agent: the
-// datasets are the event.dataset values the mapper gives flow and counter
-// events.
-const (
-	FlowDataset     = ecs.DatasetFlow     // flow and drop events (type logs)
-	CountersDataset = ecs.DatasetCounters // counter events (type CountersType)
-	CountersType    = "metrics"
-)
-
 // DataStream is the data_stream section of an input, as Elastic Agent
 // sends it for the stream of the sflow.flow data stream.
 type DataStream struct {
@@ -148,7 +138,7 @@ func (d DataStream) FlowIndex() string { return d.Type + "-" + d.Dataset + "-" +
 
 // CountersIndex is the data stream of counter events.
 func (d DataStream) CountersIndex() string {
-	return CountersType + "-" + CountersDataset + "-" + d.Namespace
+	return dataset.MetricsType + "-" + dataset.Counters + "-" + d.Namespace
 }
 
 // Validate applies Elasticsearch's data stream naming rules to the parts
@@ -193,7 +183,7 @@ func validateDataStreamPart(v string) error {
 // InterfaceName is one entry of interface_names: the name and alias of an
 // exporter's ifIndex.
 type InterfaceName struct {
-	Exporter string `config:"exporter"`
+	Exporter IP     `config:"exporter"`
 	IfIndex  uint32 `config:"if_index"`
 	Name     string `config:"name"`
 	Alias    string `config:"alias"`
@@ -202,8 +192,8 @@ type InterfaceName struct {
 // Validate checks the exporter address, the ifIndex and that there is a
 // name or an alias.
 func (n *InterfaceName) Validate() error {
-	if _, err := netip.ParseAddr(n.Exporter); err != nil {
-		return fmt.Errorf("interface_names: exporter %q is not an IP address", n.Exporter)
+	if !n.Exporter.IsValid() {
+		return errors.New(`interface_names: exporter "" is not an IP address`)
 	}
 	if n.IfIndex == 0 {
 		return fmt.Errorf("interface_names: exporter %s: if_index must be set (1 or more)", n.Exporter)
@@ -222,7 +212,7 @@ func DefaultInput() Input {
 		MaxMessageSize: DefaultMaxMessageSize,
 		ReadBuffer:     DefaultReadBuffer,
 		QueueSize:      DefaultQueueSize,
-		DataStream:     DataStream{Type: "logs", Dataset: FlowDataset},
+		DataStream:     DataStream{Type: dataset.LogsType, Dataset: dataset.Flow},
 		StatusPeriod:   DefaultStatusPeriod,
 	}
 }
@@ -245,61 +235,10 @@ func (c *Input) Validate() error {
 	if c.ReadBuffer < 0 {
 		return fmt.Errorf("read_buffer %d must not be negative", c.ReadBuffer)
 	}
-	if _, err := ParsePrefixes(c.AllowedExporters); err != nil {
-		return fmt.Errorf("allowed_exporters: %w", err)
-	}
-	if _, err := ParseNetworks(c.InternalNetworks); err != nil {
-		return fmt.Errorf("internal_networks: %w", err)
-	}
 	if c.Index != "" && c.DataStream.Enabled() {
 		return errors.New("set either index or data_stream.namespace, not both: both name where events go")
 	}
 	return nil
-}
-
-// namedNetworks are the names internal_networks accepts, as Filebeat's
-// netflow input does.
-var namedNetworks = map[string][]string{
-	"private":    {"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"},
-	"loopback":   {"127.0.0.0/8", "::1/128"},
-	"link_local": {"169.254.0.0/16", "fe80::/10"},
-	"multicast":  {"224.0.0.0/4", "ff00::/8"},
-}
-
-// ParseNetworks parses internal_networks: what ParsePrefixes accepts, and
-// the names of namedNetworks.
-func ParseNetworks(list []string) ([]netip.Prefix, error) {
-	var expanded []string
-	for _, s := range list {
-		if named, ok := namedNetworks[s]; ok {
-			expanded = append(expanded, named...)
-			continue
-		}
-		expanded = append(expanded, s)
-	}
-	out, err := ParsePrefixes(expanded)
-	if err != nil {
-		return nil, fmt.Errorf("%w, or one of private, loopback, link_local, multicast", err)
-	}
-	return out, nil
-}
-
-// ParsePrefixes parses CIDRs ("192.0.2.0/24", "2001:db8::/32") and single
-// addresses (a /32 or /128).
-func ParsePrefixes(list []string) ([]netip.Prefix, error) {
-	out := make([]netip.Prefix, 0, len(list))
-	for _, s := range list {
-		if p, err := netip.ParsePrefix(s); err == nil {
-			out = append(out, p.Masked())
-			continue
-		}
-		a, err := netip.ParseAddr(s)
-		if err != nil {
-			return nil, fmt.Errorf("%q is neither a CIDR (192.0.2.0/24) nor an IP address", s)
-		}
-		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
-	}
-	return out, nil
 }
 
 // validateHost checks that host is host:port with a numeric port in 1-65535

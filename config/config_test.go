@@ -170,3 +170,32 @@ func TestParseNetworks(t *testing.T) {
 		t.Errorf("an unknown name gave %v", err)
 	}
 }
+
+// TestParsedOnce: the networks and addresses of an input are parsed when it
+// is unpacked, so that the input uses them without parsing again.
+func TestParsedOnce(t *testing.T) {
+	in, err := parseYAML(t, `
+type: sflow
+allowed_exporters: ["192.0.2.7/24", "::ffff:198.51.100.1"]
+internal_networks: [loopback, 203.0.113.0/24]
+interface_names: [{exporter: "::ffff:192.0.2.1", if_index: 3, name: eth3}]
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmpPrefix := cmp.Comparer(func(a, b netip.Prefix) bool { return a == b })
+	wantAllowed := Prefixes{netip.MustParsePrefix("192.0.2.0/24"), netip.MustParsePrefix("198.51.100.1/32")}
+	if diff := cmp.Diff(wantAllowed, in.AllowedExporters, cmpPrefix); diff != "" {
+		t.Errorf("allowed_exporters (-want +got):\n%s", diff)
+	}
+	wantInternal := Networks{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128"), netip.MustParsePrefix("203.0.113.0/24")}
+	if diff := cmp.Diff(wantInternal, in.InternalNetworks, cmpPrefix); diff != "" {
+		t.Errorf("internal_networks (-want +got):\n%s", diff)
+	}
+	if got := in.InterfaceNames[0].Exporter.Addr; got != netip.MustParseAddr("192.0.2.1") {
+		t.Errorf("interface_names exporter %v, want 192.0.2.1 (unmapped)", got)
+	}
+	if !in.AllowedExporters.Contains(netip.MustParseAddr("::ffff:192.0.2.200")) || in.AllowedExporters.Contains(netip.MustParseAddr("192.0.3.1")) {
+		t.Error("Prefixes.Contains is wrong")
+	}
+}

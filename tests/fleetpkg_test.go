@@ -401,7 +401,8 @@ func testStreamTemplate(t *testing.T) {
 		}
 		// The beat tags every event sflow and forwarded; a default here
 		// would repeat them.
-		if !slices.Equal(in.InternalNetworks, []string{"private"}) || len(in.Tags) != 0 {
+		private, _ := config.ParseNetworks([]string{"private"})
+		if !slices.Equal(in.InternalNetworks, config.Networks(private)) || len(in.Tags) != 0 {
 			t.Errorf("internal_networks %v, tags %v; want [private], []", in.InternalNetworks, in.Tags)
 		}
 	})

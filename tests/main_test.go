@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sflowbeat/sflowbeat/input/pcapfile"
+	"github.com/sflowbeat/sflowbeat/beater/pcapfile"
 )
 
 // binary is the sflowbeat binary built once by TestMain.

@@ -122,7 +122,7 @@ func samplesIn(t *testing.T, data []byte) int {
 	if err := decoder.NewDecoder().Decode(data, &dg); err != nil {
 		t.Fatalf("test datagram does not decode: %v", err)
 	}
-	return len(dg.FlowSamples) + len(dg.CounterSamples) + len(dg.DropSamples)
+	return dg.Samples()
 }
 
 // garbageDatagram is an invalid datagram and the cause it must be counted as.

@@ -19,7 +19,7 @@ import (
 	"github.com/google/gopacket/layers"
 	"github.com/google/gopacket/pcapgo"
 
-	"github.com/sflowbeat/sflowbeat/input/pcapfile"
+	"github.com/sflowbeat/sflowbeat/beater/pcapfile"
 )
 
 // TestTsharkAgrees writes RFC 3176 (sFlow v2 and v4) datagrams built from

@@ -19,6 +19,7 @@ import (
 // every input it ran (Factory.WaitAcked).
 type acks struct {
 	pending  atomic.Int64
+	stopped  atomic.Bool // the input stopped: it publishes no more events
 	acked    *monitoring.Uint
 	dropped  *monitoring.Uint
 	inFlight bool // AddEvent counted the event being published; guarded by the client's publish lock
@@ -68,13 +69,15 @@ type ackSet struct {
 	list []*acks
 }
 
-// add records a for WaitAcked, forgetting those with nothing pending.
+// add records a for WaitAcked, forgetting the inputs that stopped with
+// nothing pending. A running input is kept even when nothing is pending: it
+// may publish again before the beat exits.
 func (s *ackSet) add(a *acks) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	kept := s.list[:0]
 	for _, o := range s.list {
-		if o.pending.Load() > 0 {
+		if !o.stopped.Load() || o.pending.Load() > 0 {
 			kept = append(kept, o)
 		}
 	}

@@ -43,7 +43,8 @@ func TestAcks(t *testing.T) {
 }
 
 // TestAckSetKeepsStoppedInputs: the events of an input stopped by a reload
-// are still waited for at exit; inputs with nothing pending are forgotten.
+// are still waited for at exit; stopped inputs with nothing pending are
+// forgotten.
 func TestAckSetKeepsStoppedInputs(t *testing.T) {
 	set := &ackSet{}
 	old, idle := newAcks(), newAcks()
@@ -51,11 +52,30 @@ func TestAckSetKeepsStoppedInputs(t *testing.T) {
 	old.Published()
 	set.add(old)
 	set.add(idle)
+	old.stopped.Store(true)
+	idle.stopped.Store(true)
 	set.add(newAcks()) // a later input: idle is forgotten, old is kept
 	if len(set.list) != 2 || set.list[0] != old {
 		t.Fatalf("the set holds %d inputs, want the one with a pending event and the new one", len(set.list))
 	}
 	if n := set.waitAll(10 * time.Millisecond); n != 1 {
 		t.Errorf("%d pending, want the stopped input's 1", n)
+	}
+}
+
+// TestAckSetKeepsRunningInputs: an input that is still running is waited
+// for at exit even if it had nothing pending when a later input was
+// created (standalone, every input is created before any publishes: the
+// first ones used to be forgotten, and only the in-order acknowledgement
+// of the memory queue hid it).
+func TestAckSetKeepsRunningInputs(t *testing.T) {
+	set := &ackSet{}
+	first, second := newAcks(), newAcks()
+	set.add(first)
+	set.add(second) // first has nothing pending yet, but runs
+	first.AddEvent(beat.Event{}, true)
+	first.Published()
+	if n := set.waitAll(10 * time.Millisecond); n != 1 {
+		t.Errorf("%d pending at exit, want the first input's event", n)
 	}
 }

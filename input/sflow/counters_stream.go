@@ -4,6 +4,7 @@ import (
 	"github.com/elastic/beats/v7/libbeat/management/status"
 
 	"github.com/sflowbeat/sflowbeat/config"
+	"github.com/sflowbeat/sflowbeat/processor/ecs/dataset"
 )
 
 // countersStream is the runner of an input whose data_stream.dataset is
@@ -19,7 +20,7 @@ type countersStream struct {
 
 // isCountersStream reports whether c is the counters data stream's stream.
 func isCountersStream(c config.Input) bool {
-	return c.DataStream.Enabled() && c.DataStream.Dataset == config.CountersDataset
+	return c.DataStream.Enabled() && c.DataStream.Dataset == dataset.Counters
 }
 
 // SetStatusReporter implements status.WithStatusReporter.

@@ -109,13 +109,13 @@ func (h *health) read() losses {
 
 // since returns the losses that happened after before.
 func (l losses) since(before losses) losses {
-	return losses{kernel: sub(l.kernel, before.kernel), dropped: l.dropped - before.dropped,
+	return losses{kernel: gaugeDelta(l.kernel, before.kernel), dropped: l.dropped - before.dropped,
 		denied: l.denied - before.denied, invalid: l.invalid - before.invalid}
 }
 
-// sub returns a-b, or 0 when the gauge went down (the kernel's drop count
+// gaugeDelta returns a-b, or 0 when the gauge went down (the kernel's drop count
 // is a gauge read from /proc that restarts with the socket).
-func sub(a, b uint64) uint64 {
+func gaugeDelta(a, b uint64) uint64 {
 	if a < b {
 		return 0
 	}

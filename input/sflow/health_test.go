@@ -13,6 +13,7 @@ import (
 
 	"github.com/sflowbeat/sflowbeat/config"
 	"github.com/sflowbeat/sflowbeat/processor/ecs"
+	"github.com/sflowbeat/sflowbeat/processor/ecs/dataset"
 )
 
 // recorder is a status.StatusReporter that keeps every update.
@@ -82,14 +83,14 @@ func TestHealth(t *testing.T) {
 // their data streams, and that it is off without a namespace.
 func TestRouter(t *testing.T) {
 	off := newRouter(config.DefaultInput().DataStream)
-	if ev := off.event(ecs.Event{Fields: mapstr.M{}, Dataset: ecs.DatasetFlow}); ev.Meta != nil || ev.Fields["data_stream"] != nil {
+	if ev := off.event(ecs.Event{Fields: mapstr.M{}, Dataset: dataset.Flow}); ev.Meta != nil || ev.Fields["data_stream"] != nil {
 		t.Errorf("routing without a namespace: meta %v, fields %v", ev.Meta, ev.Fields)
 	}
 	ds := config.DefaultInput().DataStream
 	ds.Namespace = "prod"
 	r := newRouter(ds)
 	for dataset, want := range map[string]string{
-		ecs.DatasetFlow: "logs-sflow.flow-prod", ecs.DatasetDrops: "logs-sflow.flow-prod", ecs.DatasetCounters: "metrics-sflow.counters-prod",
+		dataset.Flow: "logs-sflow.flow-prod", dataset.Drops: "logs-sflow.flow-prod", dataset.Counters: "metrics-sflow.counters-prod",
 	} {
 		ev := r.event(ecs.Event{Fields: mapstr.M{}, Dataset: dataset})
 		if ev.Meta["index"] != want {
@@ -111,9 +112,8 @@ func TestRouterDropsCounters(t *testing.T) {
 	c := config.DefaultInput()
 	off := false
 	c.DataStream.Namespace, c.DataStream.Counters = "prod", &off
-	p := newProcessor(c, m, newRateLog(logp.NewNopLogger(), time.Minute), nil)
-	p.evs = []ecs.Event{{Fields: mapstr.M{}, Dataset: ecs.DatasetCounters}, {Fields: mapstr.M{}, Dataset: ecs.DatasetFlow}}
-	out := p.route.filter(p.evs, m, nil)
+	evs := []ecs.Event{{Fields: mapstr.M{}, Dataset: dataset.Counters}, {Fields: mapstr.M{}, Dataset: dataset.Flow}}
+	out := newRouter(c.DataStream).filter(evs, m, nil)
 	if len(out) != 1 || out[0].Meta["index"] != "logs-sflow.flow-prod" || m.countersDropped.Get() != 1 {
 		t.Errorf("%d events (%v), counters_dropped_total %d; want the flow event only and 1 dropped", len(out), out, m.countersDropped.Get())
 	}
@@ -123,7 +123,7 @@ func TestRouterDropsCounters(t *testing.T) {
 // stream: it listens nowhere and reports HEALTHY, then STOPPED.
 func TestCountersStream(t *testing.T) {
 	c := config.DefaultInput()
-	c.ID, c.DataStream.Namespace, c.DataStream.Type, c.DataStream.Dataset = "counters-1", "prod", "metrics", config.CountersDataset
+	c.ID, c.DataStream.Namespace, c.DataStream.Type, c.DataStream.Dataset = "counters-1", "prod", "metrics", dataset.Counters
 	if !isCountersStream(c) {
 		t.Fatal("a metrics sflow.counters data stream is not recognised as the counters stream")
 	}
@@ -138,7 +138,7 @@ func TestCountersStream(t *testing.T) {
 	if got := r.last(); got != "Stopped: stopped" {
 		t.Errorf("after Stop: %q", got)
 	}
-	c.DataStream.Dataset = config.FlowDataset
+	c.DataStream.Dataset = dataset.Flow
 	if isCountersStream(c) {
 		t.Error("the flow data stream is taken for the counters stream")
 	}

@@ -23,6 +23,8 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/sflowbeat/sflowbeat/config"
+	"github.com/sflowbeat/sflowbeat/input/sflow/decoder"
+	"github.com/sflowbeat/sflowbeat/input/sflow/worker"
 	"github.com/sflowbeat/sflowbeat/processor/ecs"
 )
 
@@ -91,14 +93,14 @@ func (f *Factory) Create(p beat.PipelineConnector, cfg *conf.C) (cfgfile.Runner,
 // same address with SO_REUSEPORT, a reader per socket, and cfg.Workers
 // decoders that publish.
 type Input struct {
-	cfg     config.Input
-	log     *logp.Logger
-	bad     *rateLog
-	conns   []*net.UDPConn
-	allowed []netip.Prefix // empty: every exporter is allowed
-	client  beat.Client
-	m       *metrics
-	parent  *monitoring.Registry
+	cfg    config.Input
+	log    *logp.Logger
+	warn   *rateLog // warnings about datagrams, at a limited rate
+	conns  []*net.UDPConn
+	client beat.Client
+	acked  *acks // follows the client's events until they are acknowledged
+	m      *metrics
+	parent *monitoring.Registry
 
 	opts    options
 	release func()              // frees the listen address in the Factory
@@ -124,10 +126,6 @@ type datagram struct {
 // pipeline.
 func newInput(c config.Input, p beat.PipelineConnector, log *logp.Logger, parent *monitoring.Registry, opts options) (*Input, error) {
 	log = log.Named("sflow").With("input_id", c.ID, "host", c.Host)
-	allowed, err := config.ParsePrefixes(c.AllowedExporters)
-	if err != nil {
-		return nil, err
-	}
 	conns, err := listenAll(c, log)
 	if err != nil {
 		return nil, err
@@ -144,9 +142,9 @@ func newInput(c config.Input, p beat.PipelineConnector, log *logp.Logger, parent
 		return nil, err
 	}
 	in := &Input{
-		cfg: c, log: log, conns: conns, allowed: allowed, client: client, parent: parent, m: m, opts: opts,
+		cfg: c, log: log, conns: conns, client: client, acked: acked, parent: parent, m: m, opts: opts,
 		names: interfaceNames(c),
-		bad:   newRateLog(log, 10*time.Second),
+		warn:  newRateLog(log, 10*time.Second),
 		queue: make(chan *datagram, c.QueueSize),
 		free:  make(chan *datagram, c.QueueSize+c.Workers*2),
 	}
@@ -309,6 +307,7 @@ func (in *Input) Stop() {
 			in.release()
 		}
 		in.drain()
+		in.acked.stopped.Store(true) // its client is closed: nothing more to publish
 		in.m.close()
 		inputmon.CancelMetricsRegistry(in.cfg.ID, config.InputType, in.parent, in.log)
 		in.log.Infow("stopped")
@@ -359,14 +358,14 @@ func (in *Input) read(conn *net.UDPConn) {
 			if errors.Is(err, net.ErrClosed) {
 				return
 			}
-			in.bad.Warnw(time.Now(), "error reading from the socket", "error", err)
+			in.warn.Warnw(time.Now(), "error reading from the socket", "error", err)
 			continue
 		}
 		d.n, d.from, d.at = n, from, time.Now()
 		in.m.received(n, d.at)
 		if !in.isAllowed(from.Addr()) {
 			in.m.datagramsDenied.Inc()
-			in.bad.Warnw(d.at, "datagram from an exporter not in allowed_exporters dropped", "exporter", from.String())
+			in.warn.Warnw(d.at, "datagram from an exporter not in allowed_exporters dropped", "exporter", from.String())
 			in.free <- d
 			continue
 		}
@@ -376,16 +375,7 @@ func (in *Input) read(conn *net.UDPConn) {
 
 // isAllowed reports whether datagrams from addr are accepted.
 func (in *Input) isAllowed(addr netip.Addr) bool {
-	if len(in.allowed) == 0 {
-		return true
-	}
-	addr = addr.Unmap()
-	for _, p := range in.allowed {
-		if p.Contains(addr) {
-			return true
-		}
-	}
-	return false
+	return len(in.cfg.AllowedExporters) == 0 || in.cfg.AllowedExporters.Contains(addr)
 }
 
 // enqueue hands d to the worker, or drops it when the queue is full.
@@ -402,7 +392,9 @@ func (in *Input) enqueue(d *datagram) {
 // are done and the queue is empty.
 func (in *Input) work() {
 	defer in.workers.Done()
-	p := newProcessor(in.cfg, in.m, in.bad, in.names)
+	w := worker.New(mapperOptions(in.cfg, in.names), in.m)
+	route := newRouter(in.cfg.DataStream)
+	var out []beat.Event
 	for d := range in.queue {
 		in.m.queueLength.Set(uint64(len(in.queue)))
 		if in.abandoned.Load() { // shutdown timed out: count what is left
@@ -410,12 +402,34 @@ func (in *Input) work() {
 			in.free <- d
 			continue
 		}
-		evs := p.process(d)
+		out = route.filter(in.process(w, d), in.m, out[:0])
 		in.free <- d
-		if len(evs) > 0 {
-			in.client.PublishAll(evs)
-			in.m.eventsPublished.Add(uint64(len(evs)))
+		if len(out) > 0 {
+			in.client.PublishAll(out)
+			in.m.eventsPublished.Add(uint64(len(out)))
 		}
 		in.m.udp.EventPublished(d.at)
 	}
+}
+
+// process runs the worker's loop on d and logs, at a limited rate, what
+// was wrong with it; it returns the datagram's events.
+func (in *Input) process(w *worker.Worker, d *datagram) []ecs.Event {
+	if d.n == len(d.buf) {
+		// The datagram filled the buffer, which is one byte larger than
+		// max_message_size: it was larger and the kernel truncated it.
+		in.m.Invalid(decoder.ErrTruncated)
+		in.warn.Warnw(d.at, "datagram larger than max_message_size dropped", "exporter", d.from.String(), "max_message_size", len(d.buf)-1)
+		return nil
+	}
+	res := w.Process(d.buf[:d.n], d.at)
+	switch {
+	case res.Err != nil:
+		in.warn.Warnw(d.at, "invalid sFlow datagram dropped", "exporter", d.from.String(), "error", res.Err)
+	case len(res.Datagram.Errors) > 0:
+		st := &res.Datagram.Stats
+		in.warn.Warnw(d.at, "sFlow datagram partly decoded", "exporter", d.from.String(), "first_error", res.Datagram.Errors[0],
+			"samples_invalid", st.SamplesMalformed, "records_invalid", st.RecordsMalformed)
+	}
+	return res.Events
 }

@@ -12,13 +12,6 @@ import (
 	"github.com/sflowbeat/sflowbeat/input/sflow/decoder"
 )
 
-// invalidCauses are the values of decoder.Cause; a counter for each is
-// created up front so that dashboards see zeros, not missing series.
-var invalidCauses = []string{
-	"truncated", "not_sflow", "unsupported_version", "too_many",
-	"bad_length", "agent_address", "panic", "other",
-}
-
 // metrics are the counters of one input, in its monitoring registry
 // (visible at the HTTP endpoint under /inputs/).
 type metrics struct {
@@ -65,7 +58,7 @@ func newMetrics(reg *monitoring.Registry, host string, readBuffer uint64, log *l
 		datagramsDropped:  monitoring.NewUint(reg, "datagrams_dropped_total"),
 		datagramsDenied:   monitoring.NewUint(reg, "datagrams_denied_total"),
 		datagramsInvalid:  monitoring.NewUint(reg, "datagrams_invalid_total"),
-		invalidByCause:    make(map[string]*monitoring.Uint, len(invalidCauses)),
+		invalidByCause:    map[string]*monitoring.Uint{},
 		samplesTotal:      monitoring.NewUint(reg, "samples_total"),
 		samplesFlow:       monitoring.NewUint(reg, "samples_flow_total"),
 		samplesCounters:   monitoring.NewUint(reg, "samples_counters_total"),
@@ -80,8 +73,10 @@ func newMetrics(reg *monitoring.Registry, host string, readBuffer uint64, log *l
 		eventsDropped:     monitoring.NewUint(reg, "events_dropped_total"),
 		queueLength:       monitoring.NewUint(reg, "queue_length_gauge"),
 	}
+	// A counter per cause, created up front so that dashboards see zeros,
+	// not missing series.
 	byCause := reg.GetOrCreateRegistry("datagrams_invalid_by_cause")
-	for _, c := range invalidCauses {
+	for _, c := range decoder.DatagramCauses() {
 		m.invalidByCause[c] = monitoring.NewUint(byCause, c+"_total")
 	}
 	m.udp = netmetrics.NewUDP(reg, host, readBuffer, 10*time.Second, log)
@@ -89,19 +84,16 @@ func newMetrics(reg *monitoring.Registry, host string, readBuffer uint64, log *l
 	return m
 }
 
-// invalid counts a datagram that the decoder rejected.
-func (m *metrics) invalid(err error) {
+// Invalid counts a datagram that the decoder rejected (worker.Counter).
+func (m *metrics) Invalid(err error) {
 	m.datagramsInvalid.Inc()
-	c, ok := m.invalidByCause[decoder.Cause(err)]
-	if !ok {
-		c = m.invalidByCause["other"]
-	}
-	c.Inc()
+	m.invalidByCause[decoder.Cause(err)].Inc() // every datagram error's cause has a counter
 }
 
-// decoded counts the samples and records of a decoded datagram.
-func (m *metrics) decoded(dg *decoded.Datagram) {
-	m.samplesTotal.Add(uint64(len(dg.FlowSamples) + len(dg.CounterSamples) + len(dg.DropSamples)))
+// Decoded counts the samples and records of a decoded datagram
+// (worker.Counter).
+func (m *metrics) Decoded(dg *decoded.Datagram) {
+	m.samplesTotal.Add(uint64(dg.Samples()))
 	m.samplesFlow.Add(uint64(len(dg.FlowSamples)))
 	m.samplesCounters.Add(uint64(len(dg.CounterSamples)))
 	m.samplesDrops.Add(uint64(len(dg.DropSamples)))

@@ -9,7 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/sflowbeat/sflowbeat/input/pcapfile"
+	"github.com/sflowbeat/sflowbeat/beater/pcapfile"
 	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
 	"github.com/sflowbeat/sflowbeat/input/sflow/decoder"
 )
@@ -142,7 +142,7 @@ func TestMalformedCaptures(t *testing.T) {
 				continue
 			}
 			bad += int(dg.Stats.SamplesMalformed)
-			valid += len(dg.FlowSamples) + len(dg.CounterSamples) + len(dg.DropSamples)
+			valid += dg.Samples()
 			events += len(m.Map(&dg, d.Timestamp, nil))
 		}
 		if bad == 0 {

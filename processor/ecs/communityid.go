@@ -4,6 +4,8 @@ import (
 	"crypto/sha1"
 	"encoding/base64"
 	"encoding/binary"
+
+	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
 )
 
 // ICMP types that have a "reply" counterpart, for Community ID's
@@ -48,7 +50,7 @@ func communityID(fl *flow) string {
 // its counterpart, or the type and the code for one-way messages.
 func icmpPorts(fl *flow) (uint16, uint16, bool, bool) {
 	pairs := icmp4Pairs
-	if fl.proto == 58 {
+	if fl.proto == decoded.IPProtoICMPv6 {
 		pairs = icmp6Pairs
 	}
 	if peer, ok := pairs[fl.icmpType]; ok {

@@ -26,12 +26,12 @@ func counterEvent(dg *decoded.Datagram, s *decoded.CounterSample) mapstr.M {
 	if r.Has&decoded.HasGenericIf != 0 {
 		genericIf(c, &r.GenericIf)
 		if r.GenericIf.IfIndex != 0 {
-			sub(sub(sub(f, "observer"), "ingress"), "interface")["id"] = strconv.FormatUint(uint64(r.GenericIf.IfIndex), 10)
+			child(child(child(f, "observer"), "ingress"), "interface")["id"] = strconv.FormatUint(uint64(r.GenericIf.IfIndex), 10)
 		}
 	}
 	if r.Has&decoded.HasPortName != 0 && len(r.PortName) > 0 {
 		c["port_name"] = str(r.PortName)
-		sub(sub(sub(f, "observer"), "ingress"), "interface")["name"] = str(r.PortName)
+		child(child(child(f, "observer"), "ingress"), "interface")["name"] = str(r.PortName)
 	}
 	interfaceCounters(c, r)
 	systemCounters(c, r)

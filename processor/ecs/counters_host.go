@@ -189,7 +189,7 @@ func appCounters(c mapstr.M, r *decoded.CounterRecords) {
 			"classes_unloaded": j.ClassesUnloaded, "compilation_time_ms": j.CompilationTime, "thread_num_live": j.ThreadNumLive,
 			"thread_num_daemon": j.ThreadNumDaemon, "thread_num_started": j.ThreadNumStarted,
 			"fd_open_count": j.FDOpenCount, "fd_max_count": j.FDMaxCount}
-		sub(c, "jvm")["stats"] = stats
+		child(c, "jvm")["stats"] = stats
 	}
 	if r.Has&decoded.HasHTTP != 0 {
 		h := &r.HTTP

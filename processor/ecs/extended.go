@@ -11,7 +11,7 @@ import (
 
 // extendedRecords maps the extended_* flow records of a sample.
 func extendedRecords(f mapstr.M, r *decoded.FlowRecords) {
-	s := sub(f, "sflow")
+	s := child(f, "sflow")
 	if r.Has&decoded.HasExtSwitch != 0 {
 		extSwitch(f, &r.ExtSwitch)
 	}
@@ -39,18 +39,18 @@ func extendedRecords(f mapstr.M, r *decoded.FlowRecords) {
 // extSwitch maps extended_switch (0:1001): observer.ingress/egress.vlan.id
 // and the 802.1p priorities, each absent when unknown.
 func extSwitch(f mapstr.M, e *decoded.ExtSwitch) {
-	obs := sub(f, "observer")
+	obs := child(f, "observer")
 	if validVLAN(e.SrcVLAN) {
-		sub(sub(obs, "ingress"), "vlan")["id"] = strconv.FormatUint(uint64(e.SrcVLAN), 10)
+		child(child(obs, "ingress"), "vlan")["id"] = strconv.FormatUint(uint64(e.SrcVLAN), 10)
 	}
 	if validVLAN(e.DstVLAN) {
-		sub(sub(obs, "egress"), "vlan")["id"] = strconv.FormatUint(uint64(e.DstVLAN), 10)
+		child(child(obs, "egress"), "vlan")["id"] = strconv.FormatUint(uint64(e.DstVLAN), 10)
 	}
 	if e.SrcPriority <= maxPriority {
-		sub(sub(f, "sflow"), "switch")["src_priority"] = e.SrcPriority
+		child(child(f, "sflow"), "switch")["src_priority"] = e.SrcPriority
 	}
 	if e.DstPriority <= maxPriority {
-		sub(sub(f, "sflow"), "switch")["dst_priority"] = e.DstPriority
+		child(child(f, "sflow"), "switch")["dst_priority"] = e.DstPriority
 	}
 }
 
@@ -86,16 +86,16 @@ func extGateway(f mapstr.M, e *decoded.ExtGateway) {
 		g["communities"] = append([]uint32(nil), e.Communities...)
 	}
 	setNonZero(g, "local_pref", e.LocalPref)
-	sub(f, "sflow")["gateway"] = g
+	child(f, "sflow")["gateway"] = g
 	if e.SrcAS != 0 {
-		sub(sub(f, "source"), "as")["number"] = e.SrcAS
+		child(child(f, "source"), "as")["number"] = e.SrcAS
 	}
 	dst := e.AS
 	if len(path) > 0 {
 		dst = path[len(path)-1]
 	}
 	if dst != 0 {
-		sub(sub(f, "destination"), "as")["number"] = dst
+		child(child(f, "destination"), "as")["number"] = dst
 	}
 }
 
@@ -112,10 +112,10 @@ func flatASPath(segs []decoded.ASPathSegment) []uint32 {
 // an unspecified address (0.0.0.0, ::) means not translated.
 func extNAT(f mapstr.M, e *decoded.ExtNAT) {
 	if e.SrcIP.IsValid() && !e.SrcIP.IsUnspecified() {
-		sub(sub(f, "source"), "nat")["ip"] = e.SrcIP.String()
+		child(child(f, "source"), "nat")["ip"] = e.SrcIP.String()
 	}
 	if e.DstIP.IsValid() && !e.DstIP.IsUnspecified() {
-		sub(sub(f, "destination"), "nat")["ip"] = e.DstIP.String()
+		child(child(f, "destination"), "nat")["ip"] = e.DstIP.String()
 	}
 }
 
@@ -175,16 +175,16 @@ func tunnelRecords(s mapstr.M, r *decoded.FlowRecords) {
 	tunnel(s, "ipv6_egress", r.Has&decoded.HasExtIPv6TunnelEgress != 0, &r.ExtIPv6TunnelEgress)
 	tunnel(s, "ipv6_ingress", r.Has&decoded.HasExtIPv6TunnelIngress != 0, &r.ExtIPv6TunnelIngress)
 	if r.Has&decoded.HasExtDecapEgress != 0 {
-		sub(s, "decap")["egress_inner_header_offset"] = r.ExtDecapEgress
+		child(s, "decap")["egress_inner_header_offset"] = r.ExtDecapEgress
 	}
 	if r.Has&decoded.HasExtDecapIngress != 0 {
-		sub(s, "decap")["ingress_inner_header_offset"] = r.ExtDecapIngress
+		child(s, "decap")["ingress_inner_header_offset"] = r.ExtDecapIngress
 	}
 	if r.Has&decoded.HasExtVNIEgress != 0 {
-		sub(s, "vni")["egress"] = r.ExtVNIEgress
+		child(s, "vni")["egress"] = r.ExtVNIEgress
 	}
 	if r.Has&decoded.HasExtVNIIngress != 0 {
-		sub(s, "vni")["ingress"] = r.ExtVNIIngress
+		child(s, "vni")["ingress"] = r.ExtVNIIngress
 	}
 }
 
@@ -199,7 +199,7 @@ func tunnel(s mapstr.M, name string, has bool, ip *decoded.SampledIP) {
 	setIP(m, "dst_ip", ip.DstIP)
 	setNonZero(m, "src_port", ip.SrcPort)
 	setNonZero(m, "dst_port", ip.DstPort)
-	sub(s, "tunnel")[name] = m
+	child(s, "tunnel")[name] = m
 }
 
 // dropRecords maps the drop-notification records (0:1036-1038, 0:1042).

@@ -139,6 +139,9 @@ func TestFieldDocs(t *testing.T) {
 			t.Errorf("%s is listed twice", d.Name)
 		}
 		seen[d.Name] = true
+		if err := checkDescription(d); err != "" {
+			t.Errorf("%s: description %q %s", d.Name, d.Description, err)
+		}
 		switch d.Type {
 		case "group", "object", "keyword", "long", "ip", "boolean", "float", "date":
 		default:
@@ -151,6 +154,23 @@ func TestFieldDocs(t *testing.T) {
 			t.Errorf("%s is %q in FieldDocs but %q in the ECS fields", d.Name, d.Type, got)
 		}
 	}
+}
+
+// checkDescription says what is wrong with the description of a field
+// ("" if nothing): every field but a group has a whole sentence, its
+// parentheses closed.
+func checkDescription(d FieldDoc) string {
+	switch {
+	case d.Type == "group" && d.Description == "":
+		return ""
+	case d.Description == "":
+		return "is empty"
+	case strings.Count(d.Description, "(") != strings.Count(d.Description, ")"):
+		return "has unbalanced parentheses"
+	case !strings.HasSuffix(d.Description, "."):
+		return "does not end with a full stop"
+	}
+	return ""
 }
 
 // documented reports whether FieldDocs lists path, or an object field that

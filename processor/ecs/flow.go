@@ -62,7 +62,7 @@ func fromSampledIP(fl *flow, s *decoded.SampledIP) {
 	fl.srcIP, fl.dstIP = s.SrcIP, s.DstIP
 	fl.proto, fl.hasProto = uint8(s.Protocol), true
 	switch s.Protocol {
-	case 6, 17, 132:
+	case uint32(decoded.IPProtoTCP), uint32(decoded.IPProtoUDP), uint32(decoded.IPProtoSCTP):
 		fl.srcPort, fl.dstPort, fl.hasPorts = uint16(s.SrcPort), uint16(s.DstPort), true
 	}
 	if !fl.hasLength {
@@ -79,9 +79,9 @@ func (m *Mapper) sampledHeader(f mapstr.M, fl *flow, h *decoded.SampledHeader) {
 	if h.Stripped != 0 {
 		hdr["stripped"] = h.Stripped
 	}
-	sub(f, "sflow")["header"] = hdr
+	child(f, "sflow")["header"] = hdr
 	if m.opts.PreserveOriginal {
-		sub(f, "event")["original"] = hex.EncodeToString(h.Header)
+		child(f, "event")["original"] = hex.EncodeToString(h.Header)
 		f["tags"] = []string{"sflow", "forwarded", "preserve_original_event"} // as the integration tags it
 	}
 	if !h.Parsed {
@@ -97,7 +97,7 @@ func (m *Mapper) sampledHeader(f mapstr.M, fl *flow, h *decoded.SampledHeader) {
 	}
 	if p.Layers&(decoded.LayerIPv4|decoded.LayerIPv6) != 0 {
 		fromL3(fl, &p.L3)
-		ipDetails(sub(f, "sflow"), &p.L3)
+		ipDetails(child(f, "sflow"), &p.L3)
 	}
 	if p.Layers&decoded.LayerTransport != 0 {
 		fromL4(fl, &p.L4)
@@ -127,8 +127,8 @@ func writeFlow(f mapstr.M, fl *flow, rate uint32) {
 		rate = 1
 	}
 	if fl.hasLength {
-		sub(f, "sflow")["bytes"] = fl.frameLength
-		nw := sub(f, "network")
+		child(f, "sflow")["bytes"] = fl.frameLength
+		nw := child(f, "network")
 		nw["bytes"] = uint64(fl.frameLength) * uint64(rate)
 		nw["packets"] = uint64(rate)
 	}
@@ -141,16 +141,16 @@ func writeFlow(f mapstr.M, fl *flow, rate uint32) {
 		f["destination"] = withAddress(dst)
 	}
 	if fl.srcIP.IsValid() {
-		networkFields(sub(f, "network"), fl.srcIP, fl.proto, fl.hasProto)
+		networkFields(child(f, "network"), fl.srcIP, fl.proto, fl.hasProto)
 		f["related"] = mapstr.M{"ip": relatedIPs(fl.srcIP, fl.dstIP)}
 		if id := communityID(fl); id != "" {
-			sub(f, "network")["community_id"] = id
+			child(f, "network")["community_id"] = id
 		}
 	} else if fl.hasMAC && fl.etherType == etherTypeARP {
-		sub(f, "network")["type"] = "arp" // as the chain's etype "ARP"
+		child(f, "network")["type"] = "arp" // as the chain's etype "ARP"
 	}
 	if fl.isICMP {
-		sub(f, "sflow")["icmp"] = mapstr.M{"type": fl.icmpType, "code": fl.icmpCode}
+		child(f, "sflow")["icmp"] = mapstr.M{"type": fl.icmpType, "code": fl.icmpCode}
 	}
 }
 
@@ -225,13 +225,13 @@ func packetDetails(f mapstr.M, p *decoded.Packet) {
 	if p.Layers&decoded.LayerVLAN != 0 {
 		vlans(f, p)
 	}
-	s := sub(f, "sflow")
+	s := child(f, "sflow")
 	if p.Layers&decoded.LayerMPLS != 0 {
 		labels := make([]uint32, 0, min(int(p.NumMPLS), len(p.MPLSLabels)))
 		labels = append(labels, p.MPLSLabels[:cap(labels)]...)
 		s["mpls"] = mapstr.M{"labels": labels}
 	}
-	if p.Layers&decoded.LayerTransport != 0 && p.L4.TCPFlags != 0 && p.L3.Protocol == 6 {
+	if p.Layers&decoded.LayerTransport != 0 && p.L4.TCPFlags != 0 && p.L3.Protocol == decoded.IPProtoTCP {
 		s["tcp"] = mapstr.M{"flags": tcpFlagNames(p.L4.TCPFlags), "flags_raw": p.L4.TCPFlags}
 	}
 	if p.Layers&decoded.LayerGRE != 0 {
@@ -249,7 +249,7 @@ func packetDetails(f mapstr.M, p *decoded.Packet) {
 
 // vlans sets network.vlan.id (outer tag) and network.inner.vlan.id.
 func vlans(f mapstr.M, p *decoded.Packet) {
-	nw := sub(f, "network")
+	nw := child(f, "network")
 	if p.VLANs[0] != 0 { // 0: priority tag only
 		nw["vlan"] = mapstr.M{"id": strconv.Itoa(int(p.VLANs[0]))}
 	}
@@ -300,8 +300,8 @@ func locality(f mapstr.M, fl *flow, nets []netip.Prefix) {
 		return
 	}
 	srcIn, dstIn := inNetworks(fl.srcIP, nets), inNetworks(fl.dstIP, nets)
-	sub(f, "source")["locality"] = localityName(srcIn)
-	sub(f, "destination")["locality"] = localityName(dstIn)
+	child(f, "source")["locality"] = localityName(srcIn)
+	child(f, "destination")["locality"] = localityName(dstIn)
 	dir := "external"
 	switch {
 	case srcIn && dstIn:
@@ -311,7 +311,7 @@ func locality(f mapstr.M, fl *flow, nets []netip.Prefix) {
 	case dstIn:
 		dir = "inbound"
 	}
-	sub(f, "network")["direction"] = dir
+	child(f, "network")["direction"] = dir
 }
 
 // inNetworks reports whether ip is in one of nets.

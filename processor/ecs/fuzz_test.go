@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sflowbeat/sflowbeat/input/pcapfile"
+	"github.com/sflowbeat/sflowbeat/beater/pcapfile"
 	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
 	"github.com/sflowbeat/sflowbeat/input/sflow/decoder"
 )
@@ -47,7 +47,7 @@ func FuzzMap(f *testing.F) {
 			return
 		}
 		evs := m.Map(&dg, time.Unix(0, 0), nil)
-		if n := len(dg.FlowSamples) + len(dg.CounterSamples) + len(dg.DropSamples); len(evs) != n {
+		if n := dg.Samples(); len(evs) != n {
 			t.Fatalf("%d events for %d samples", len(evs), n)
 		}
 		for _, e := range evs {

@@ -10,7 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/sflowbeat/sflowbeat/input/pcapfile"
+	"github.com/sflowbeat/sflowbeat/beater/pcapfile"
 	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
 	"github.com/sflowbeat/sflowbeat/input/sflow/decoder"
 )

@@ -21,7 +21,7 @@ func EncodeJSON(w io.Writer, e Event) error {
 	line := make([]byte, 0, len(fields)+len(ts)+16)
 	line = append(line, `{"@timestamp":`...)
 	line = append(line, ts...)
-	if len(fields) > 2 {
+	if len(e.Fields) > 0 { // json.Marshal gives {} for empty fields and null for nil
 		line = append(line, ',')
 		line = append(line, fields[1:]...)
 	} else {

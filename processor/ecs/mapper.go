@@ -8,24 +8,18 @@ import (
 	"github.com/elastic/elastic-agent-libs/mapstr"
 
 	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
+	"github.com/sflowbeat/sflowbeat/processor/ecs/dataset"
 )
 
 // ECSVersion is the ECS version the events follow.
 const ECSVersion = "8.17.0"
-
-// Datasets of the three event kinds.
-const (
-	DatasetFlow     = "sflow.flow"
-	DatasetCounters = "sflow.counters"
-	DatasetDrops    = "sflow.drops"
-)
 
 // Event is one ECS document: the beat publishes it as
 // beat.Event{Timestamp, Fields}.
 type Event struct {
 	Timestamp time.Time
 	Fields    mapstr.M
-	Dataset   string // event.dataset: DatasetFlow, DatasetCounters or DatasetDrops
+	Dataset   string // event.dataset: dataset.Flow, dataset.Counters or dataset.Drops
 }
 
 // Options configures a Mapper. It is empty for now.
@@ -59,14 +53,14 @@ func NewMapper(opts Options) *Mapper {
 // dg to dst, all stamped with received.
 func (m *Mapper) Map(dg *decoded.Datagram, received time.Time, dst []Event) []Event {
 	for i := range dg.FlowSamples {
-		dst = append(dst, Event{Timestamp: received, Fields: m.flowEvent(dg, &dg.FlowSamples[i]), Dataset: DatasetFlow})
+		dst = append(dst, Event{Timestamp: received, Fields: m.flowEvent(dg, &dg.FlowSamples[i]), Dataset: dataset.Flow})
 	}
 	for i := range dg.CounterSamples {
 		m.learnPortName(dg.AgentAddress, &dg.CounterSamples[i])
-		dst = append(dst, Event{Timestamp: received, Fields: counterEvent(dg, &dg.CounterSamples[i]), Dataset: DatasetCounters})
+		dst = append(dst, Event{Timestamp: received, Fields: counterEvent(dg, &dg.CounterSamples[i]), Dataset: dataset.Counters})
 	}
 	for i := range dg.DropSamples {
-		dst = append(dst, Event{Timestamp: received, Fields: m.dropEvent(dg, &dg.DropSamples[i]), Dataset: DatasetDrops})
+		dst = append(dst, Event{Timestamp: received, Fields: m.dropEvent(dg, &dg.DropSamples[i]), Dataset: dataset.Drops})
 	}
 	return dst
 }
@@ -82,9 +76,9 @@ type eventKind struct {
 
 // The three kinds of events.
 var (
-	flowKind    = eventKind{dataset: DatasetFlow, kind: "event", typ: "connection", topKeys: 10, sflowKeys: 14}
-	counterKind = eventKind{dataset: DatasetCounters, kind: "metric", typ: "info", topKeys: 5, sflowKeys: 6}
-	dropKind    = eventKind{dataset: DatasetDrops, kind: "event", typ: "denied", topKeys: 10, sflowKeys: 14}
+	flowKind    = eventKind{dataset: dataset.Flow, kind: "event", typ: "connection", topKeys: 10, sflowKeys: 14}
+	counterKind = eventKind{dataset: dataset.Counters, kind: "metric", typ: "info", topKeys: 5, sflowKeys: 6}
+	dropKind    = eventKind{dataset: dataset.Drops, kind: "event", typ: "denied", topKeys: 10, sflowKeys: 14}
 )
 
 // base returns the fields every event has: event.*, ecs, observer.ip and
@@ -114,8 +108,8 @@ func action(version uint32) string {
 	return "SFLOW_" + strconv.FormatUint(uint64(version), 10)
 }
 
-// sub returns the map at key of m, creating it.
-func sub(m mapstr.M, key string) mapstr.M {
+// child returns the map at key of m, creating it.
+func child(m mapstr.M, key string) mapstr.M {
 	if v, ok := m[key].(mapstr.M); ok {
 		return v
 	}
@@ -151,23 +145,23 @@ func (m *Mapper) setInterface(f mapstr.M, dir, name string, i decoded.Interface,
 		case i.Value == 0:
 			return // unknown
 		case i.Value == decoded.IfIndexLocal && dg.Version >= 5:
-			sub(sub(f, "sflow"), name)["format"] = "local"
+			child(child(f, "sflow"), name)["format"] = "local"
 		default:
-			iface := sub(sub(sub(f, "observer"), dir), "interface")
+			iface := child(child(child(f, "observer"), dir), "interface")
 			iface["id"] = strconv.FormatUint(uint64(i.Value), 10)
 			m.nameInterface(iface, dg.AgentAddress, i.Value)
 		}
 	case decoded.IfFormatDiscarded:
-		sub(sub(f, "sflow"), name)["format"] = "discarded"
-		sub(sub(f, "sflow"), name)["discard_reason"] = i.Value
+		child(child(f, "sflow"), name)["format"] = "discarded"
+		child(child(f, "sflow"), name)["discard_reason"] = i.Value
 	case decoded.IfFormatMultiple:
-		o := sub(sub(f, "sflow"), name)
+		o := child(child(f, "sflow"), name)
 		o["format"] = "multiple"
-		if i.Value != 0 && i.Value != 0x7FFFFFFF {
+		if i.Value != 0 && i.Value != decoded.IfMultipleUnknown {
 			o["interfaces"] = i.Value
 		}
 	default:
-		sub(sub(f, "sflow"), name)["format"] = strconv.FormatUint(uint64(i.Format), 10)
+		child(child(f, "sflow"), name)["format"] = strconv.FormatUint(uint64(i.Format), 10)
 	}
 }
 
@@ -196,7 +190,7 @@ func (m *Mapper) dropEvent(dg *decoded.Datagram, s *decoded.DropSample) mapstr.M
 	sf["drops"] = s.Drops
 	sf["drop"] = mapstr.M{"reason": s.Reason}
 	if name := dropReasonName(s.Reason); name != "" {
-		sub(f, "event")["reason"] = name
+		child(f, "event")["reason"] = name
 	}
 	m.interfaces(f, dg, s.Input, s.Output)
 	m.flowRecords(f, &s.Records, 1)

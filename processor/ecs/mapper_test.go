@@ -11,7 +11,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/sflowbeat/sflowbeat/input/pcapfile"
+	"github.com/elastic/elastic-agent-libs/mapstr"
+
+	"github.com/sflowbeat/sflowbeat/beater/pcapfile"
 	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
 	"github.com/sflowbeat/sflowbeat/input/sflow/decoder"
 	"github.com/sflowbeat/sflowbeat/input/sflow/decoder/header"
@@ -429,6 +431,20 @@ func TestLocality(t *testing.T) {
 		f = NewMapper(Options{}).Map(dg, time.Unix(0, 0), nil)[0].Fields
 		if v, err := f.GetValue("network.direction"); err == nil {
 			t.Errorf("network.direction = %v without internal networks", v)
+		}
+	}
+}
+
+// TestEncodeJSONEmptyFields: an event without fields, nil or empty, is
+// still one valid JSON object with its timestamp.
+func TestEncodeJSONEmptyFields(t *testing.T) {
+	for _, f := range []mapstr.M{nil, {}} {
+		var buf bytes.Buffer
+		if err := EncodeJSON(&buf, Event{Timestamp: time.Unix(0, 0), Fields: f}); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := buf.String(), `{"@timestamp":"1970-01-01T00:00:00Z"}`+"\n"; got != want {
+			t.Errorf("fields %#v: %q, want %q", f, got, want)
 		}
 	}
 }

@@ -1,6 +1,10 @@
 package ecs
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
+)
 
 // protocolNames are the IANA protocol keywords (lowercase) of the protocols
 // seen on networks; network.transport takes them.
@@ -15,38 +19,23 @@ var protocolNames = map[uint8]string{
 // protocolName returns the IANA keyword of an IP protocol number, or "".
 func protocolName(p uint8) string { return protocolNames[p] }
 
-// headerProtocolName names sampled_header's header_protocol (sFlow v5
-// section 5.2), or returns the number as a string.
+// headerProtocolNames name sampled_header's header_protocol values (sFlow
+// v5 section 5.2), lowercased.
+var headerProtocolNames = map[uint32]string{
+	decoded.HeaderProtoEthernet: "ethernet", decoded.HeaderProtoTokenBus: "iso88024_tokenbus",
+	decoded.HeaderProtoTokenRing: "iso88025_tokenring", decoded.HeaderProtoFDDI: "fddi",
+	decoded.HeaderProtoFrameRelay: "frame_relay", decoded.HeaderProtoX25: "x25", decoded.HeaderProtoPPP: "ppp",
+	decoded.HeaderProtoSMDS: "smds", decoded.HeaderProtoAAL5: "aal5", decoded.HeaderProtoAAL5IP: "aal5_ip",
+	decoded.HeaderProtoIPv4: "ipv4", decoded.HeaderProtoIPv6: "ipv6", decoded.HeaderProtoMPLS: "mpls",
+	decoded.HeaderProtoPOS: "pos", decoded.HeaderProto80211MAC: "ieee80211_mac",
+	decoded.HeaderProto80211AMPDU: "ieee80211_ampdu", decoded.HeaderProto80211AMSDU: "ieee80211_amsdu_subframe",
+}
+
+// headerProtocolName names a header_protocol, or returns the number as a
+// string.
 func headerProtocolName(p uint32) string {
-	switch p {
-	case 1:
-		return "ethernet"
-	case 2:
-		return "iso88024_tokenbus"
-	case 3:
-		return "iso88025_tokenring"
-	case 4:
-		return "fddi"
-	case 5:
-		return "frame_relay"
-	case 6:
-		return "x25"
-	case 7:
-		return "ppp"
-	case 8:
-		return "smds"
-	case 9:
-		return "aal5"
-	case 10:
-		return "aal5_ip"
-	case 11:
-		return "ipv4"
-	case 12:
-		return "ipv6"
-	case 13:
-		return "mpls"
-	case 14:
-		return "pos"
+	if name, ok := headerProtocolNames[p]; ok {
+		return name
 	}
 	return strconv.FormatUint(uint64(p), 10)
 }

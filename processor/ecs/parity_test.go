@@ -2,6 +2,7 @@ package ecs
 
 import (
 	"encoding/json"
+	"github.com/sflowbeat/sflowbeat/processor/ecs/dataset"
 	"os"
 	"path/filepath"
 	"sort"
@@ -53,7 +54,7 @@ func sflowbeatFields(t *testing.T) map[string]map[string]bool {
 	out := map[string]map[string]bool{}
 	for _, c := range captures {
 		for _, ev := range captureEvents(t, filepath.Base(c), Options{PreserveOriginal: true}) {
-			if ev["event.dataset"] != DatasetFlow {
+			if ev["event.dataset"] != dataset.Flow {
 				continue
 			}
 			for k, v := range ev {

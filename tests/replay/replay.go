@@ -8,9 +8,9 @@ import (
 	"net"
 	"time"
 
-	"github.com/sflowbeat/sflowbeat/input/pcapfile"
-	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
-	"github.com/sflowbeat/sflowbeat/input/sflow/decoder"
+	"github.com/sflowbeat/sflowbeat/beater/pcapfile"
+	"github.com/sflowbeat/sflowbeat/input/sflow/worker"
+	"github.com/sflowbeat/sflowbeat/processor/ecs"
 )
 
 // Datagram is one datagram of a capture and the number of samples in it.
@@ -25,15 +25,11 @@ func Load(path string) ([]Datagram, error) {
 	if err != nil {
 		return nil, err
 	}
-	dec := decoder.NewDecoder()
-	var dg decoded.Datagram
+	w := worker.New(ecs.Options{}, &worker.Counts{})
 	var out []Datagram
 	for _, d := range dgs {
-		if dec.Decode(d.Payload, &dg) != nil {
-			continue
-		}
-		if n := len(dg.FlowSamples) + len(dg.CounterSamples) + len(dg.DropSamples); n > 0 {
-			out = append(out, Datagram{Payload: d.Payload, Samples: n})
+		if res := w.Process(d.Payload, d.Timestamp); res.Err == nil && len(res.Events) > 0 {
+			out = append(out, Datagram{Payload: d.Payload, Samples: len(res.Events)})
 		}
 	}
 	if len(out) == 0 {

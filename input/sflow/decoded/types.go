@@ -49,6 +49,11 @@ type Datagram struct {
 	Errors []error
 }
 
+// Samples returns the number of samples decoded, all kinds.
+func (dg *Datagram) Samples() int {
+	return len(dg.FlowSamples) + len(dg.CounterSamples) + len(dg.DropSamples)
+}
+
 // MaxErrorsKept bounds Datagram.Errors.
 const MaxErrorsKept = 4
 
@@ -228,11 +233,45 @@ type FlowRecords struct {
 	ExtLinuxDropReason []byte // 0:1042 reason (string)
 }
 
-// Header protocols of sampled_header (header_protocol), sFlow v5 section 5.2.
+// IP protocol numbers (IANA "Assigned Internet Protocol Numbers") that the
+// header parser follows and the mapper acts on: the protocol of a sampled
+// IP header (L3.Protocol) or of sampled_ipv4/ipv6 (SampledIP.Protocol).
 const (
-	HeaderProtoEthernet uint32 = 1  // ETHERNET-ISO88023
-	HeaderProtoIPv4     uint32 = 11 // IPv4
-	HeaderProtoIPv6     uint32 = 12 // IPv6
+	IPProtoICMP   uint8 = 1   // ICMP
+	IPProtoIPv4   uint8 = 4   // IPv4 in IP (RFC 2003)
+	IPProtoTCP    uint8 = 6   // TCP
+	IPProtoUDP    uint8 = 17  // UDP
+	IPProtoIPv6   uint8 = 41  // IPv6 in IP (RFC 4213)
+	IPProtoGRE    uint8 = 47  // GRE
+	IPProtoICMPv6 uint8 = 58  // ICMP for IPv6
+	IPProtoSCTP   uint8 = 132 // SCTP
+)
+
+// IfMultipleUnknown is the value of an IfFormatMultiple interface whose
+// number of interfaces is unknown (0x7FFFFFFF; 0 means unknown too).
+const IfMultipleUnknown uint32 = 0x7FFFFFFF
+
+// Header protocols of sampled_header (header_protocol, the
+// header_protocol enum of sFlow v5 section 5.2). The decoder parses
+// Ethernet, IPv4 and IPv6 headers.
+const (
+	HeaderProtoEthernet   uint32 = 1  // ETHERNET-ISO88023
+	HeaderProtoTokenBus   uint32 = 2  // ISO88024-TOKENBUS
+	HeaderProtoTokenRing  uint32 = 3  // ISO88025-TOKENRING
+	HeaderProtoFDDI       uint32 = 4  // FDDI
+	HeaderProtoFrameRelay uint32 = 5  // FRAME-RELAY
+	HeaderProtoX25        uint32 = 6  // X25
+	HeaderProtoPPP        uint32 = 7  // PPP
+	HeaderProtoSMDS       uint32 = 8  // SMDS
+	HeaderProtoAAL5       uint32 = 9  // AAL5
+	HeaderProtoAAL5IP     uint32 = 10 // AAL5-IP
+	HeaderProtoIPv4       uint32 = 11 // IPv4
+	HeaderProtoIPv6       uint32 = 12 // IPv6
+	HeaderProtoMPLS       uint32 = 13 // MPLS
+	HeaderProtoPOS        uint32 = 14 // POS (RFC 1662, 2615)
+	HeaderProto80211MAC   uint32 = 15 // 802.11 MAC (sFlow 802.11 structures)
+	HeaderProto80211AMPDU uint32 = 16 // 802.11 A-MPDU
+	HeaderProto80211AMSDU uint32 = 17 // 802.11 A-MSDU subframe
 )
 
 // SampledHeader is sampled_header (0:1): the first bytes of the sampled

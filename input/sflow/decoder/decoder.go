@@ -170,7 +170,7 @@ func (d *Decoder) decodeSamples(n int) {
 		at := x.offset()
 		format := x.u32()
 		length := x.u32()
-		d.sample = x.sub(length)
+		d.sample = x.reader(length)
 		if x.err != nil {
 			// The sample's framing is broken: nothing after it can be
 			// found. Count it and the samples not reached as malformed.

@@ -84,30 +84,45 @@ func (e *RecordError) Error() string {
 func (e *RecordError) Unwrap() error { return e.Err }
 
 // causes maps the sentinels to the metric-friendly names of Cause, most
-// specific first.
+// specific first; datagram tells the causes of the errors Decode returns.
 var causes = []struct {
-	err  error
-	name string
+	err      error
+	name     string
+	datagram bool
 }{
-	{ErrPanic, "panic"},
-	{ErrNotSFlow, "not_sflow"},
-	{ErrUnsupportedVersion, "unsupported_version"},
-	{ErrAgentAddress, "agent_address"},
-	{ErrUnknownType, "unknown_type"},
-	{ErrTooMany, "too_many"},
-	{ErrBadLength, "bad_length"},
-	{ErrTruncated, "truncated"},
+	{ErrPanic, "panic", true},
+	{ErrNotSFlow, "not_sflow", true},
+	{ErrUnsupportedVersion, "unsupported_version", true},
+	{ErrAgentAddress, "agent_address", true},
+	{ErrUnknownType, "unknown_type", false},
+	{ErrTooMany, "too_many", true},
+	{ErrBadLength, "bad_length", true},
+	{ErrTruncated, "truncated", true},
 }
 
+// CauseOther is the Cause of an error that wraps none of the sentinels.
+const CauseOther = "other"
+
 // Cause returns a short, bounded name for the cause of err, for per-cause
-// counters: "truncated", "not_sflow", "unsupported_version", "too_many",
-// "bad_length", "agent_address", "panic" or "other" for the errors Decode
-// returns; the sample errors of Datagram.Errors may also be "unknown_type".
+// counters: one of DatagramCauses for the errors Decode returns; the
+// sample errors of Datagram.Errors may also be "unknown_type".
 func Cause(err error) string {
 	for _, c := range causes {
 		if errors.Is(err, c.err) {
 			return c.name
 		}
 	}
-	return "other"
+	return CauseOther
+}
+
+// DatagramCauses returns every Cause of the errors Decode returns, so that
+// a counter of each can be created up front.
+func DatagramCauses() []string {
+	var out []string
+	for _, c := range causes {
+		if c.datagram {
+			out = append(out, c.name)
+		}
+	}
+	return append(out, CauseOther)
 }

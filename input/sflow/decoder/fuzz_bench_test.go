@@ -43,7 +43,7 @@ func FuzzDecode(f *testing.F) {
 // checkInvariants checks what must hold for any decoded datagram.
 func checkInvariants(t *testing.T, dg *decoded.Datagram, data []byte) {
 	s := dg.Stats
-	n := uint32(len(dg.FlowSamples) + len(dg.CounterSamples) + len(dg.DropSamples))
+	n := uint32(dg.Samples())
 	if n != s.SamplesDecoded || s.SamplesDecoded+s.SamplesUnknown+s.SamplesMalformed != s.SamplesDeclared {
 		t.Fatalf("samples %d, stats %+v", n, s)
 	}

@@ -11,7 +11,7 @@ func compactSource(v uint32) decoded.SourceID {
 // compactInterface converts a compact interface word (format in the top 2
 // bits, value in the low 30), sFlow v5 flow_sample input/output.
 func compactInterface(v uint32) decoded.Interface {
-	return decoded.Interface{Format: v >> 30, Value: v & 0x3FFFFFFF}
+	return decoded.Interface{Format: v >> 30, Value: v & decoded.IfIndexLocal} // the low 30 bits
 }
 
 // source reads a sflow_data_source (compact) or sflow_data_source_expanded
@@ -114,7 +114,7 @@ func (d *Decoder) nextRecord() (format uint32, at int, err error) {
 	at = x.offset()
 	format = x.u32()
 	length := x.u32()
-	d.record = x.sub(length)
+	d.record = x.reader(length)
 	return format, at, x.err
 }
 

@@ -168,9 +168,9 @@ func (x *xdr) u32s(dst []uint32, n int) []uint32 {
 	return dst
 }
 
-// sub returns a reader of the next n bytes and skips them in x; it fails
+// reader returns a reader of the next n bytes and skips them in x; it fails
 // with ErrBadLength if fewer are left.
-func (x *xdr) sub(n uint32) xdr {
+func (x *xdr) reader(n uint32) xdr {
 	if uint64(n) > uint64(x.left()) {
 		x.fail(ErrBadLength)
 		return xdr{base: x.offset(), err: ErrBadLength}

@@ -8,7 +8,7 @@ import (
 )
 
 // fuzzProtos maps the fuzzer's protocol byte to header_protocol values.
-var fuzzProtos = [...]uint32{protoEthernet, protoIPv4, protoIPv6, 2}
+var fuzzProtos = [...]uint32{decoded.HeaderProtoEthernet, decoded.HeaderProtoIPv4, decoded.HeaderProtoIPv6, decoded.HeaderProtoTokenBus}
 
 func FuzzParse(f *testing.F) {
 	for _, c := range cases(f) {

@@ -6,13 +6,6 @@ import (
 	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
 )
 
-// Header protocols of sFlow v5 sampled_header (its header_protocol field).
-const (
-	protoEthernet uint32 = 1
-	protoIPv4     uint32 = 11
-	protoIPv6     uint32 = 12
-)
-
 // noFeedback discards gopacket's truncation notices: they also fire when
 // only the payload was cut, which is the normal case for a sampled header.
 var noFeedback = gopacket.NilDecodeFeedback
@@ -58,11 +51,11 @@ func (p *Parser) Parse(proto uint32, data []byte, pkt *decoded.Packet) (ok bool)
 	}()
 	f := outerFrame(pkt)
 	switch proto {
-	case protoEthernet:
+	case decoded.HeaderProtoEthernet:
 		p.ethernet(data, f)
-	case protoIPv4:
+	case decoded.HeaderProtoIPv4:
 		p.ipv4(data, f)
-	case protoIPv6:
+	case decoded.HeaderProtoIPv6:
 		p.ipv6(data, f)
 	default:
 		return false

@@ -10,20 +10,20 @@ import (
 // upper decodes the layer above IP by its protocol number. Tunnels (GRE,
 // IP in IP) are followed from the outer packet only.
 func (p *Parser) upper(proto uint8, data []byte, f frame) {
-	switch layers.IPProtocol(proto) {
-	case layers.IPProtocolTCP:
+	switch proto {
+	case decoded.IPProtoTCP:
 		p.tcpHeader(data, f)
-	case layers.IPProtocolUDP:
+	case decoded.IPProtoUDP:
 		p.udpHeader(data, f)
-	case layers.IPProtocolSCTP:
+	case decoded.IPProtoSCTP:
 		p.sctpHeader(data, f)
-	case layers.IPProtocolICMPv4:
+	case decoded.IPProtoICMP:
 		p.icmp4Header(data, f)
-	case layers.IPProtocolICMPv6:
+	case decoded.IPProtoICMPv6:
 		p.icmp6Header(data, f)
-	case layers.IPProtocolGRE:
+	case decoded.IPProtoGRE:
 		p.greHeader(data, f)
-	case layers.IPProtocolIPv4, layers.IPProtocolIPv6:
+	case decoded.IPProtoIPv4, decoded.IPProtoIPv6:
 		p.ipInIP(proto, data, f)
 	}
 }

@@ -96,7 +96,7 @@ func (p *Parser) ipInIP(proto uint8, data []byte, f frame) {
 	if f.inner {
 		return
 	}
-	if layers.IPProtocol(proto) == layers.IPProtocolIPv4 {
+	if proto == decoded.IPProtoIPv4 {
 		p.ipv4(data, innerFrame(f.pkt))
 	} else {
 		p.ipv6(data, innerFrame(f.pkt))
