@@ -6,18 +6,10 @@ import (
 	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
 )
 
-// protocolNames are the IANA protocol keywords (lowercase) of the protocols
-// seen on networks; network.transport takes them.
-var protocolNames = map[uint8]string{
-	0: "hopopt", 1: "icmp", 2: "igmp", 4: "ipv4", 6: "tcp", 8: "egp", 9: "igp", 17: "udp",
-	27: "rdp", 33: "dccp", 41: "ipv6", 43: "ipv6-route", 44: "ipv6-frag", 46: "rsvp", 47: "gre",
-	50: "esp", 51: "ah", 58: "ipv6-icmp", 59: "ipv6-nonxt", 60: "ipv6-opts", 88: "eigrp", 89: "ospf",
-	94: "ipip", 97: "etherip", 103: "pim", 108: "ipcomp", 112: "vrrp", 115: "l2tp", 132: "sctp",
-	136: "udplite", 137: "mpls-in-ip",
-}
-
-// protocolName returns the IANA keyword of an IP protocol number, or "".
-func protocolName(p uint8) string { return protocolNames[p] }
+// protocolName returns the IANA keyword of an IP protocol number, lowercased
+// (ianaProtocols, generated from the registry), or "" for a number that has
+// none.
+func protocolName(p uint8) string { return ianaProtocols[p] }
 
 // headerProtocolNames name sampled_header's header_protocol values (sFlow
 // v5 section 5.2), lowercased.
