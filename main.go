@@ -14,7 +14,6 @@ import (
 
 	libcmd "github.com/elastic/beats/v7/libbeat/cmd"
 	"github.com/elastic/beats/v7/libbeat/cmd/instance"
-	"github.com/elastic/beats/v7/libbeat/publisher/processing"
 	// The Elastic Agent manager (V2 control protocol) is Elastic License
 	// 2.0 code: see NOTICE.txt.
 	"github.com/elastic/beats/v7/x-pack/libbeat/management"
@@ -23,14 +22,14 @@ import (
 )
 
 // settings returns the libbeat settings of sflowbeat. Events carry
-// ecs.version from the mapper itself, so the default processing adds only
-// host and agent metadata; normalization is off because the mapper builds
-// events from plain Go types that the encoder handles directly.
+// ecs.version from the mapper itself, so the processing adds only host and
+// agent metadata, and lets processors see the mapper's typed events as
+// maps (beater.ProcessingSupport).
 func settings() instance.Settings {
 	return instance.Settings{
 		Name:          beater.Name,
 		HasDashboards: true,
-		Processing:    processing.MakeDefaultSupport(false, nil, processing.WithHost, processing.WithAgentMeta()),
+		Processing:    beater.ProcessingSupport(),
 	}
 }
 

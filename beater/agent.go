@@ -29,9 +29,12 @@ const (
 //     (and counts) counter events when the unit has no sflow.counters
 //     stream, whose data stream Agent may then not write (a stream with an
 //     explicit index keeps that index instead);
-//   - the processors Agent adds to every Beat input: @metadata.input_id and
-//     stream_id, elastic_agent.* and agent.id, then the policy's global
-//     processors, then the stream's own.
+//   - what Agent adds to the events of every Beat input (@metadata.input_id
+//     and stream_id, elastic_agent.* and agent.id), as input settings
+//     (_agent) rather than the add_fields processors other Beats get, so
+//     that a stream without processors keeps the fast path (maps are built
+//     only for processors to read);
+//   - the policy's global processors, then the stream's own.
 func AgentConfig(unit *proto.UnitExpectedConfig, agent *client.AgentInfo) ([]*reload.ConfigWithMeta, error) {
 	streams := unit.GetStreams()
 	if len(streams) == 0 {
@@ -85,7 +88,10 @@ func agentStream(u unitShared, stream *proto.Stream) map[string]any {
 		ds["counters"] = u.counters
 		src["data_stream"] = ds
 	}
-	src["processors"] = agentProcessors(u, stream, src["processors"])
+	src["_agent"] = agentMetadata(u, stream)
+	if procs := append(append([]any(nil), u.global...), asList(src["processors"])...); len(procs) > 0 {
+		src["processors"] = procs
+	}
 	return src
 }
 
@@ -111,25 +117,20 @@ func agentDataStream(unit *proto.UnitExpectedConfig, stream *proto.Stream) map[s
 	}
 }
 
-// agentProcessors returns the processors of a stream of u: Agent's
-// metadata, the unit's global processors, then the stream's own (own).
-func agentProcessors(u unitShared, stream *proto.Stream, own any) []any {
-	procs := []any{
-		addFields("@metadata", map[string]any{"input_id": u.unit.GetId(), "stream_id": stream.GetId()}),
-	}
+// agentMetadata returns what Agent adds to every event of a stream of u
+// (config.AgentMetadata): the input sets it itself, as add_fields
+// processors would, so that a stream without processors of its own keeps
+// the fast path.
+func agentMetadata(u unitShared, stream *proto.Stream) map[string]any {
+	m := map[string]any{"input_id": u.unit.GetId(), "stream_id": stream.GetId()}
 	if a := u.agent; a != nil {
-		procs = append(procs,
-			addFields("elastic_agent", map[string]any{"id": a.ID, "snapshot": a.Snapshot, "version": a.Version}),
-			addFields("agent", map[string]any{"id": a.ID}))
+		m["id"], m["version"], m["snapshot"] = a.ID, a.Version, a.Snapshot
 	}
-	procs = append(procs, u.global...)
-	if list, ok := own.([]any); ok {
-		procs = append(procs, list...)
-	}
-	return procs
+	return m
 }
 
-// addFields is an add_fields processor configuration.
-func addFields(target string, fields map[string]any) map[string]any {
-	return map[string]any{"add_fields": map[string]any{"target": target, "fields": fields}}
+// asList returns v if it is a list.
+func asList(v any) []any {
+	l, _ := v.([]any)
+	return l
 }

@@ -68,9 +68,13 @@ func TestAgentConfig(t *testing.T) {
 		t.Errorf("flow data_stream (-want +got):\n%s", diff)
 	}
 	procs := processorNames(got[1]["processors"])
-	wantProcs := []string{"add_fields:@metadata", "add_fields:elastic_agent", "add_fields:agent", "drop_fields", "add_tags"}
+	wantProcs := []string{"drop_fields", "add_tags"}
 	if diff := cmp.Diff(wantProcs, procs); diff != "" {
-		t.Errorf("processors: Agent's metadata, then global, then the stream's (-want +got):\n%s", diff)
+		t.Errorf("processors: global, then the stream's (-want +got):\n%s", diff)
+	}
+	wantAgent := map[string]any{"input_id": "sflow-1", "stream_id": "flow-1", "id": "agent-1", "version": "9.3.0", "snapshot": false}
+	if diff := cmp.Diff(wantAgent, got[1]["_agent"]); diff != "" {
+		t.Errorf("Agent's metadata (-want +got):\n%s", diff)
 	}
 	for i, c := range cfgs {
 		in, err := config.ParseInput(c.Config)

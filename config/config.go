@@ -108,10 +108,26 @@ type Input struct {
 	// flow stream's input.
 	DataStream DataStream `config:"data_stream"`
 
+	// Agent is what Elastic Agent adds to every event of a stream; set by
+	// the beat's AgentConfig, not by users.
+	Agent AgentMetadata `config:"_agent"`
+
 	// StatusPeriod is how often the input re-evaluates the health it
 	// reports to Elastic Agent: DEGRADED while datagrams were dropped,
 	// denied or invalid during the last period.
 	StatusPeriod time.Duration `config:"status_period" validate:"min=0"`
+}
+
+// AgentMetadata is what Elastic Agent adds to the events of a stream, as
+// it does for every Beat input: @metadata.input_id and stream_id,
+// elastic_agent.{id,version,snapshot} and agent.id. The input sets them
+// itself (processors would make every event pass through maps).
+type AgentMetadata struct {
+	InputID  string `config:"input_id"`  // the unit's id
+	StreamID string `config:"stream_id"` // the stream's id
+	ID       string `config:"id"`        // the Agent's id
+	Version  string `config:"version"`   // the Agent's version
+	Snapshot bool   `config:"snapshot"`  // the Agent is a snapshot build
 }
 
 // DataStream is the data_stream section of an input, as Elastic Agent

@@ -10,6 +10,7 @@ import (
 	"github.com/elastic/elastic-agent-libs/logp"
 	"github.com/elastic/elastic-agent-libs/mapstr"
 	"github.com/elastic/elastic-agent-libs/monitoring"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/sflowbeat/sflowbeat/config"
 	"github.com/sflowbeat/sflowbeat/processor/ecs"
@@ -82,17 +83,17 @@ func TestHealth(t *testing.T) {
 // TestRouter checks that data stream routing sends counters and flows to
 // their data streams, and that it is off without a namespace.
 func TestRouter(t *testing.T) {
-	off := newRouter(config.DefaultInput().DataStream)
-	if ev := off.event(ecs.Event{Fields: mapstr.M{}, Dataset: dataset.Flow}); ev.Meta != nil || ev.Fields["data_stream"] != nil {
+	off := newRouter(config.DefaultInput())
+	if ev := off.event(&ecs.Event{Doc: &ecs.Doc{}, Dataset: dataset.Flow}); ev.Meta != nil || ev.Fields["data_stream"] != nil {
 		t.Errorf("routing without a namespace: meta %v, fields %v", ev.Meta, ev.Fields)
 	}
-	ds := config.DefaultInput().DataStream
-	ds.Namespace = "prod"
-	r := newRouter(ds)
+	c := config.DefaultInput()
+	c.DataStream.Namespace = "prod"
+	r := newRouter(c)
 	for dataset, want := range map[string]string{
 		dataset.Flow: "logs-sflow.flow-prod", dataset.Drops: "logs-sflow.flow-prod", dataset.Counters: "metrics-sflow.counters-prod",
 	} {
-		ev := r.event(ecs.Event{Fields: mapstr.M{}, Dataset: dataset})
+		ev := r.event(&ecs.Event{Doc: &ecs.Doc{}, Dataset: dataset})
 		if ev.Meta["index"] != want {
 			t.Errorf("%s: index %v, want %s", dataset, ev.Meta["index"], want)
 		}
@@ -112,8 +113,8 @@ func TestRouterDropsCounters(t *testing.T) {
 	c := config.DefaultInput()
 	off := false
 	c.DataStream.Namespace, c.DataStream.Counters = "prod", &off
-	evs := []ecs.Event{{Fields: mapstr.M{}, Dataset: dataset.Counters}, {Fields: mapstr.M{}, Dataset: dataset.Flow}}
-	out := newRouter(c.DataStream).filter(evs, m, nil)
+	evs := []ecs.Event{{Doc: &ecs.Doc{}, Dataset: dataset.Counters}, {Doc: &ecs.Doc{}, Dataset: dataset.Flow}}
+	out := newRouter(c).filter(evs, m, nil)
 	if len(out) != 1 || out[0].Meta["index"] != "logs-sflow.flow-prod" || m.countersDropped.Get() != 1 {
 		t.Errorf("%d events (%v), counters_dropped_total %d; want the flow event only and 1 dropped", len(out), out, m.countersDropped.Get())
 	}
@@ -141,5 +142,36 @@ func TestCountersStream(t *testing.T) {
 	c.DataStream.Dataset = dataset.Flow
 	if isCountersStream(c) {
 		t.Error("the flow data stream is taken for the counters stream")
+	}
+}
+
+// TestRouterMetadata: the router sets the pipeline and, under Elastic
+// Agent, the unit's and stream's ids in @metadata, and elastic_agent.* and
+// agent.id in the fields; the maps shared between events are copied when
+// fields_under_root makes the input build maps.
+func TestRouterMetadata(t *testing.T) {
+	c := config.DefaultInput()
+	c.DataStream.Namespace, c.Pipeline = "prod", "enrich"
+	c.Agent = config.AgentMetadata{InputID: "unit-1", StreamID: "flow-1", ID: "agent-1", Version: "9.3.0"}
+	r := newRouter(c)
+	ev := r.event(&ecs.Event{Doc: &ecs.Doc{}, Dataset: dataset.Flow})
+	wantMeta := mapstr.M{"index": "logs-sflow.flow-prod", "pipeline": "enrich", "input_id": "unit-1", "stream_id": "flow-1"}
+	if diff := cmp.Diff(wantMeta, ev.Meta); diff != "" {
+		t.Errorf("@metadata (-want +got):\n%s", diff)
+	}
+	if id, _ := ev.Fields.GetValue("agent.id"); id != "agent-1" {
+		t.Errorf("agent.id %v", id)
+	}
+	if v, _ := ev.Fields.GetValue("elastic_agent.version"); v != "9.3.0" {
+		t.Errorf("elastic_agent.version %v", v)
+	}
+	c.Fields, c.FieldsUnderRoot = mapstr.M{"site": "par1"}, true
+	maps := newRouter(c)
+	ev = maps.event(&ecs.Event{Doc: &ecs.Doc{}, Dataset: dataset.Flow})
+	ev.Meta["index"] = "changed"
+	ev.Fields["data_stream"].(mapstr.M)["namespace"] = "changed"
+	again := maps.event(&ecs.Event{Doc: &ecs.Doc{}, Dataset: dataset.Flow})
+	if again.Meta["index"] != "logs-sflow.flow-prod" || again.Fields["data_stream"].(mapstr.M)["namespace"] != "prod" {
+		t.Errorf("a change to one event reached the next: %v, %v", again.Meta, again.Fields["data_stream"])
 	}
 }

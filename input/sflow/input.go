@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/elastic/beats/v7/libbeat/beat"
-	"github.com/elastic/beats/v7/libbeat/beat/events"
 	"github.com/elastic/beats/v7/libbeat/cfgfile"
 	"github.com/elastic/beats/v7/libbeat/monitoring/inputmon"
 	"github.com/elastic/beats/v7/libbeat/processors"
@@ -235,20 +234,14 @@ func readBufferSize(conn *net.UDPConn) int {
 	return size / 2
 }
 
-// connect opens the input's pipeline client with its processors, tags,
-// fields, index and pipeline. Acknowledged events are counted, and Close
-// counts acknowledged events in acked.
+// connect opens the input's pipeline client with its processors, tags and
+// fields (the router sets the index and pipeline of each event in its
+// @metadata). Acknowledged events are counted, and Close counts
+// acknowledged events in acked.
 func connect(c config.Input, p beat.PipelineConnector, log *logp.Logger, acked *acks) (beat.Client, error) {
 	procs, err := processors.New(processors.PluginConfig(c.Processors), log)
 	if err != nil {
 		return nil, fmt.Errorf("sflow input %s: invalid processors: %w", c.ID, err)
-	}
-	meta := mapstr.M{}
-	if c.Index != "" {
-		meta[events.FieldMetaIndex] = c.Index
-	}
-	if c.Pipeline != "" {
-		meta[events.FieldMetaPipeline] = c.Pipeline
 	}
 	return p.ConnectWith(beat.ClientConfig{
 		// Retry until the output accepts the events (max_retries does not
@@ -259,7 +252,6 @@ func connect(c config.Input, p beat.PipelineConnector, log *logp.Logger, acked *
 		ClientListener: acked,
 		Processing: beat.ProcessingConfig{
 			EventMetadata: mapstr.EventMetadata{Fields: c.Fields, FieldsUnderRoot: c.FieldsUnderRoot, Tags: c.Tags},
-			Meta:          meta,
 			Processor:     procs,
 		},
 	})
@@ -393,7 +385,7 @@ func (in *Input) enqueue(d *datagram) {
 func (in *Input) work() {
 	defer in.workers.Done()
 	w := worker.New(mapperOptions(in.cfg, in.names), in.m)
-	route := newRouter(in.cfg.DataStream)
+	route := newRouter(in.cfg)
 	var out []beat.Event
 	for d := range in.queue {
 		in.m.queueLength.Set(uint64(len(in.queue)))

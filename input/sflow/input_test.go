@@ -70,8 +70,8 @@ func TestProcess(t *testing.T) {
 	if len(evs) != 1 || m.samplesCounters.Get() != 1 || m.datagramsInvalid.Get() != 2 {
 		t.Fatalf("valid datagram: %d events, samples_counters=%d, invalid=%d", len(evs), m.samplesCounters.Get(), m.datagramsInvalid.Get())
 	}
-	if name, _ := evs[0].Fields.GetValue("observer.ingress.interface.name"); name != "eth" || !evs[0].Timestamp.Equal(time.Unix(1, 0)) {
-		t.Errorf("event %v at %v", evs[0].Fields, evs[0].Timestamp)
+	if name, _ := evs[0].Map().GetValue("observer.ingress.interface.name"); name != "eth" || !evs[0].Timestamp.Equal(time.Unix(1, 0)) {
+		t.Errorf("event %v at %v", evs[0].Map(), evs[0].Timestamp)
 	}
 }
 

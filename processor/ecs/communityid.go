@@ -18,7 +18,8 @@ var (
 // communityID returns the Community ID v1 (seed 0) of a flow: base64 SHA-1
 // over seed, ordered addresses, protocol and ports (or ICMP type/code), as
 // https://github.com/corelight/community-id-spec defines. "" when the flow
-// has no IPs or no protocol.
+// has no IPs or no protocol. The message is built on the stack: the one
+// allocation is the result.
 func communityID(fl *flow) string {
 	if !fl.srcIP.IsValid() || !fl.dstIP.IsValid() || !fl.hasProto || fl.srcIP.Is4() != fl.dstIP.Is4() {
 		return ""
@@ -27,23 +28,30 @@ func communityID(fl *flow) string {
 	if fl.isICMP {
 		sp, dp, oneWay, hasPorts = icmpPorts(fl)
 	}
-	src, dst := fl.srcIP.AsSlice(), fl.dstIP.AsSlice()
-	if !oneWay && less(dst, dp, src, sp) {
-		src, dst, sp, dp = dst, src, dp, sp
+	src, dst := fl.srcIP.As16(), fl.dstIP.As16()
+	size := 16
+	if fl.srcIP.Is4() {
+		size = 4
 	}
-	h := sha1.New()
-	var buf [4]byte
-	h.Write(buf[:2]) // seed 0
-	h.Write(src)
-	h.Write(dst)
-	buf[0], buf[1] = fl.proto, 0
-	h.Write(buf[:2])
+	a, b := src[16-size:], dst[16-size:]
+	if !oneWay && less(b, dp, a, sp) {
+		a, b, sp, dp = b, a, dp, sp
+	}
+	var msg [2 + 16 + 16 + 2 + 4]byte // seed 0, addresses, protocol and padding, ports
+	n := 2 + copy(msg[2:], a)
+	n += copy(msg[n:], b)
+	msg[n] = fl.proto
+	n += 2
 	if hasPorts {
-		binary.BigEndian.PutUint16(buf[:2], sp)
-		binary.BigEndian.PutUint16(buf[2:], dp)
-		h.Write(buf[:4])
+		binary.BigEndian.PutUint16(msg[n:], sp)
+		binary.BigEndian.PutUint16(msg[n+2:], dp)
+		n += 4
 	}
-	return "1:" + base64.StdEncoding.EncodeToString(h.Sum(nil))
+	sum := sha1.Sum(msg[:n])
+	var out [2 + 28]byte
+	copy(out[:], "1:")
+	base64.StdEncoding.Encode(out[2:], sum[:])
+	return string(out[:])
 }
 
 // icmpPorts maps ICMP type/code to the Community ID "ports": the type and

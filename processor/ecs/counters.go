@@ -2,43 +2,63 @@ package ecs
 
 import (
 	"math"
-	"strconv"
 
 	"github.com/elastic/elastic-agent-libs/mapstr"
 
 	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
 )
 
-// counterEvent builds the event of a counters_sample / counters_sample_expanded.
-func counterEvent(dg *decoded.Datagram, s *decoded.CounterSample) mapstr.M {
-	f := base(dg, &counterKind)
-	sf := f["sflow"].(mapstr.M)
+// Fields of counter samples.
+var (
+	fSamplingInterval = must("sflow.sample.sampling_interval")
+	fCounters         = must("sflow.counters")
+)
+
+// counterEvent builds the event of a counters_sample /
+// counters_sample_expanded. The counter records, many and varied, are one
+// map of plain values under sflow.counters.
+func counterEvent(dg *decoded.Datagram, s *decoded.CounterSample) *Doc {
+	d := base(dg, &counterKind)
 	typ := "counters_sample"
 	if s.Expanded {
 		typ = "counters_sample_expanded"
 	}
-	sampleFields(sf, typ, s.SequenceNumber, s.SourceID)
+	sampleFields(d, typ, s.SequenceNumber, s.SourceID)
 	if s.Interval != 0 { // RFC 3176 sampling_interval (v2/v4)
-		sf["sample"].(mapstr.M)["sampling_interval"] = s.Interval
+		d.uint(fSamplingInterval, uint64(s.Interval))
 	}
 	c := make(mapstr.M, 32)
 	r := &s.Records
 	if r.Has&decoded.HasGenericIf != 0 {
 		genericIf(c, &r.GenericIf)
 		if r.GenericIf.IfIndex != 0 {
-			child(child(child(f, "observer"), "ingress"), "interface")["id"] = strconv.FormatUint(uint64(r.GenericIf.IfIndex), 10)
+			d.decimal(ingress.id, uint64(r.GenericIf.IfIndex))
 		}
 	}
 	if r.Has&decoded.HasPortName != 0 && len(r.PortName) > 0 {
 		c["port_name"] = str(r.PortName)
-		child(child(child(f, "observer"), "ingress"), "interface")["name"] = str(r.PortName)
+		d.str(ingress.name, str(r.PortName))
 	}
 	interfaceCounters(c, r)
 	systemCounters(c, r)
 	appCounters(c, r)
 	omitUnknown(c)
-	sf["counters"] = c
-	return f
+	d.object(fCounters, c)
+	return d
+}
+
+// str converts an XDR string to a Go string (a copy: the bytes point into
+// the datagram buffer).
+func str(b []byte) string { return string(b) }
+
+// compact removes empty strings from m and returns it.
+func compact(m mapstr.M) mapstr.M {
+	for k, v := range m {
+		if s, ok := v.(string); ok && s == "" {
+			delete(m, k)
+		}
+	}
+	return m
 }
 
 // omitUnknown deletes the counters whose value is all ones, which sFlow

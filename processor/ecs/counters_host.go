@@ -189,7 +189,12 @@ func appCounters(c mapstr.M, r *decoded.CounterRecords) {
 			"classes_unloaded": j.ClassesUnloaded, "compilation_time_ms": j.CompilationTime, "thread_num_live": j.ThreadNumLive,
 			"thread_num_daemon": j.ThreadNumDaemon, "thread_num_started": j.ThreadNumStarted,
 			"fd_open_count": j.FDOpenCount, "fd_max_count": j.FDMaxCount}
-		child(c, "jvm")["stats"] = stats
+		jvm, _ := c["jvm"].(mapstr.M)
+		if jvm == nil {
+			jvm = mapstr.M{}
+			c["jvm"] = jvm
+		}
+		jvm["stats"] = stats
 	}
 	if r.Has&decoded.HasHTTP != 0 {
 		h := &r.HTTP

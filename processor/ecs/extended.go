@@ -1,56 +1,73 @@
 package ecs
 
 import (
-	"net/netip"
-	"strconv"
-
-	"github.com/elastic/elastic-agent-libs/mapstr"
-
 	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
 )
 
 // extendedRecords maps the extended_* flow records of a sample.
-func extendedRecords(f mapstr.M, r *decoded.FlowRecords) {
-	s := child(f, "sflow")
+func extendedRecords(d *Doc, r *decoded.FlowRecords) {
 	if r.Has&decoded.HasExtSwitch != 0 {
-		extSwitch(f, &r.ExtSwitch)
+		extSwitch(d, &r.ExtSwitch)
 	}
 	if r.Has&decoded.HasExtRouter != 0 {
-		s["router"] = extRouter(&r.ExtRouter)
+		extRouter(d, &r.ExtRouter)
 	}
 	if r.Has&decoded.HasExtGateway != 0 {
-		extGateway(f, &r.ExtGateway)
+		extGateway(d, &r.ExtGateway)
 	}
 	if r.Has&decoded.HasExtUser != 0 {
-		s["user"] = compact(mapstr.M{"src_charset": r.ExtUser.SrcCharset, "src_user": str(r.ExtUser.SrcUser),
-			"dst_charset": r.ExtUser.DstCharset, "dst_user": str(r.ExtUser.DstUser)})
+		extUser(d, &r.ExtUser)
 	}
 	if r.Has&decoded.HasExtURL != 0 {
-		s["url"] = compact(mapstr.M{"direction": urlDirection(r.ExtURL.Direction), "url": str(r.ExtURL.URL), "host": str(r.ExtURL.Host)})
+		d.strNonEmpty(fURLDirection, urlDirection(r.ExtURL.Direction))
+		d.strNonEmpty(fURL, string(r.ExtURL.URL))
+		d.strNonEmpty(fURLHost, string(r.ExtURL.Host))
 	}
 	if r.Has&decoded.HasExtNAT != 0 {
-		extNAT(f, &r.ExtNAT)
+		d.ipSpecified(fSourceNAT, r.ExtNAT.SrcIP)
+		d.ipSpecified(fDestinationNAT, r.ExtNAT.DstIP)
 	}
-	mplsRecords(s, r)
-	tunnelRecords(s, r)
-	dropRecords(s, r)
+	mplsRecords(d, r)
+	tunnelRecords(d, r)
+	dropRecords(d, r)
 }
 
+// Fields of extended_switch, extended_router, extended_user, extended_url
+// and extended_nat.
+var (
+	fIngressVLAN    = must("observer.ingress.vlan.id")
+	fEgressVLAN     = must("observer.egress.vlan.id")
+	fSrcPriority    = must("sflow.switch.src_priority")
+	fDstPriority    = must("sflow.switch.dst_priority")
+	fRouterNextHop  = must("sflow.router.next_hop")
+	fSrcMaskLen     = must("sflow.router.src_mask_len")
+	fDstMaskLen     = must("sflow.router.dst_mask_len")
+	fSrcCharset     = must("sflow.user.src_charset")
+	fSrcUser        = must("sflow.user.src_user")
+	fDstCharset     = must("sflow.user.dst_charset")
+	fDstUser        = must("sflow.user.dst_user")
+	fURLDirection   = must("sflow.url.direction")
+	fURL            = must("sflow.url.url")
+	fURLHost        = must("sflow.url.host")
+	fSourceNAT      = must("source.nat.ip")
+	fDestinationNAT = must("destination.nat.ip")
+)
+
 // extSwitch maps extended_switch (0:1001): observer.ingress/egress.vlan.id
-// and the 802.1p priorities, each absent when unknown.
-func extSwitch(f mapstr.M, e *decoded.ExtSwitch) {
-	obs := child(f, "observer")
+// and the 802.1p priorities, each absent when unknown, and the priorities
+// also when 0 (best effort, the value of every untagged frame).
+func extSwitch(d *Doc, e *decoded.ExtSwitch) {
 	if validVLAN(e.SrcVLAN) {
-		child(child(obs, "ingress"), "vlan")["id"] = strconv.FormatUint(uint64(e.SrcVLAN), 10)
+		d.decimal(fIngressVLAN, uint64(e.SrcVLAN))
 	}
 	if validVLAN(e.DstVLAN) {
-		child(child(obs, "egress"), "vlan")["id"] = strconv.FormatUint(uint64(e.DstVLAN), 10)
+		d.decimal(fEgressVLAN, uint64(e.DstVLAN))
 	}
 	if e.SrcPriority <= maxPriority {
-		child(child(f, "sflow"), "switch")["src_priority"] = e.SrcPriority
+		d.uintNonZero(fSrcPriority, uint64(e.SrcPriority))
 	}
 	if e.DstPriority <= maxPriority {
-		child(child(f, "sflow"), "switch")["dst_priority"] = e.DstPriority
+		d.uintNonZero(fDstPriority, uint64(e.DstPriority))
 	}
 }
 
@@ -63,40 +80,56 @@ const maxPriority = 7
 func validVLAN(v uint32) bool { return v >= 1 && v <= 4094 }
 
 // extRouter maps extended_router (0:1002).
-func extRouter(e *decoded.ExtRouter) mapstr.M {
-	m := mapstr.M{"src_mask_len": e.SrcMaskLen, "dst_mask_len": e.DstMaskLen}
-	setIP(m, "next_hop", e.NextHop)
-	return m
+func extRouter(d *Doc, e *decoded.ExtRouter) {
+	d.ipSpecified(fRouterNextHop, e.NextHop)
+	d.uint(fSrcMaskLen, uint64(e.SrcMaskLen))
+	d.uint(fDstMaskLen, uint64(e.DstMaskLen))
 }
+
+// extUser maps extended_user (0:1004).
+func extUser(d *Doc, e *decoded.ExtUser) {
+	d.uint(fSrcCharset, uint64(e.SrcCharset))
+	d.strNonEmpty(fSrcUser, string(e.SrcUser))
+	d.uint(fDstCharset, uint64(e.DstCharset))
+	d.strNonEmpty(fDstUser, string(e.DstUser))
+}
+
+// Fields of extended_gateway.
+var (
+	fGatewayNextHop = must("sflow.gateway.next_hop")
+	fGatewayAS      = must("sflow.gateway.as")
+	fSrcAS          = must("sflow.gateway.src_as")
+	fSrcPeerAS      = must("sflow.gateway.src_peer_as")
+	fDstPeerAS      = must("sflow.gateway.dst_peer_as")
+	fASPath         = must("sflow.gateway.as_path")
+	fCommunities    = must("sflow.gateway.communities")
+	fLocalPref      = must("sflow.gateway.local_pref")
+	fSourceAS       = must("source.as.number")
+	fDestinationAS  = must("destination.as.number")
+)
 
 // extGateway maps extended_gateway (0:1003): source.as.number is src_as,
 // destination.as.number the last AS of the path (else the router's AS).
-func extGateway(f mapstr.M, e *decoded.ExtGateway) {
+func extGateway(d *Doc, e *decoded.ExtGateway) {
 	path := flatASPath(e.ASPath)
-	g := mapstr.M{}
-	setIP(g, "next_hop", e.NextHop)
-	setNonZero(g, "as", e.AS)
-	setNonZero(g, "src_as", e.SrcAS)
-	setNonZero(g, "src_peer_as", e.SrcPeerAS)
+	d.ipSpecified(fGatewayNextHop, e.NextHop)
+	d.uintNonZero(fGatewayAS, uint64(e.AS))
+	d.uintNonZero(fSrcAS, uint64(e.SrcAS))
+	d.uintNonZero(fSrcPeerAS, uint64(e.SrcPeerAS))
 	if len(path) > 0 {
-		g["as_path"] = path
-		setNonZero(g, "dst_peer_as", path[0])
+		d.numbers(fASPath, path)
+		d.uintNonZero(fDstPeerAS, uint64(path[0]))
 	}
 	if len(e.Communities) > 0 {
-		g["communities"] = append([]uint32(nil), e.Communities...)
+		d.numbers(fCommunities, e.Communities)
 	}
-	setNonZero(g, "local_pref", e.LocalPref)
-	child(f, "sflow")["gateway"] = g
-	if e.SrcAS != 0 {
-		child(child(f, "source"), "as")["number"] = e.SrcAS
-	}
+	d.uintNonZero(fLocalPref, uint64(e.LocalPref))
+	d.uintNonZero(fSourceAS, uint64(e.SrcAS))
 	dst := e.AS
 	if len(path) > 0 {
 		dst = path[len(path)-1]
 	}
-	if dst != 0 {
-		child(child(f, "destination"), "as")["number"] = dst
-	}
+	d.uintNonZero(fDestinationAS, uint64(dst))
 }
 
 // flatASPath flattens the AS path segments into one list.
@@ -108,50 +141,53 @@ func flatASPath(segs []decoded.ASPathSegment) []uint32 {
 	return path
 }
 
-// extNAT maps extended_nat (0:1007) to source.nat.ip / destination.nat.ip;
-// an unspecified address (0.0.0.0, ::) means not translated.
-func extNAT(f mapstr.M, e *decoded.ExtNAT) {
-	if e.SrcIP.IsValid() && !e.SrcIP.IsUnspecified() {
-		child(child(f, "source"), "nat")["ip"] = e.SrcIP.String()
-	}
-	if e.DstIP.IsValid() && !e.DstIP.IsUnspecified() {
-		child(child(f, "destination"), "nat")["ip"] = e.DstIP.String()
-	}
-}
+// Fields of the MPLS records.
+var (
+	fMPLSNextHop   = must("sflow.mpls_ext.next_hop")
+	fMPLSInLabels  = must("sflow.mpls_ext.in_labels")
+	fMPLSOutLabels = must("sflow.mpls_ext.out_labels")
+	fTunnelName    = must("sflow.mpls_ext.tunnel.name")
+	fTunnelID      = must("sflow.mpls_ext.tunnel.id")
+	fTunnelCOS     = must("sflow.mpls_ext.tunnel.cos")
+	fVCName        = must("sflow.mpls_ext.vc.instance_name")
+	fVCID          = must("sflow.mpls_ext.vc.id")
+	fVCCOS         = must("sflow.mpls_ext.vc.cos")
+	fFTNDescr      = must("sflow.mpls_ext.ftn.description")
+	fFTNMask       = must("sflow.mpls_ext.ftn.mask")
+	fLDPPrefixLen  = must("sflow.mpls_ext.ldp_fec_prefix_length")
+)
 
 // mplsRecords maps extended_mpls and the MPLS tunnel/VC/FEC records
 // (0:1006, 0:1008-1011) under sflow.mpls_ext.
-func mplsRecords(s mapstr.M, r *decoded.FlowRecords) {
-	const mpls = decoded.HasExtMPLS | decoded.HasExtMPLSTunnel | decoded.HasExtMPLSVC |
-		decoded.HasExtMPLSFEC | decoded.HasExtMPLSLVPFEC
-	if r.Has&mpls == 0 {
-		return
-	}
-	m := mapstr.M{}
+func mplsRecords(d *Doc, r *decoded.FlowRecords) {
 	if r.Has&decoded.HasExtMPLS != 0 {
 		e := &r.ExtMPLS
-		setIP(m, "next_hop", e.NextHop)
+		d.ipSpecified(fMPLSNextHop, e.NextHop)
 		if len(e.InStack) > 0 {
-			m["in_labels"] = labelValues(e.InStack)
+			d.numbers(fMPLSInLabels, labelValues(e.InStack))
 		}
 		if len(e.OutStack) > 0 {
-			m["out_labels"] = labelValues(e.OutStack)
+			d.numbers(fMPLSOutLabels, labelValues(e.OutStack))
 		}
 	}
 	if r.Has&decoded.HasExtMPLSTunnel != 0 {
-		m["tunnel"] = compact(mapstr.M{"name": str(r.ExtMPLSTunnel.Name), "id": r.ExtMPLSTunnel.ID, "cos": r.ExtMPLSTunnel.COSValue})
+		t := &r.ExtMPLSTunnel
+		d.strNonEmpty(fTunnelName, string(t.Name))
+		d.uint(fTunnelID, uint64(t.ID))
+		d.uint(fTunnelCOS, uint64(t.COSValue))
 	}
 	if r.Has&decoded.HasExtMPLSVC != 0 {
-		m["vc"] = compact(mapstr.M{"instance_name": str(r.ExtMPLSVC.InstanceName), "id": r.ExtMPLSVC.ID, "cos": r.ExtMPLSVC.COSValue})
+		vc := &r.ExtMPLSVC
+		d.strNonEmpty(fVCName, string(vc.InstanceName))
+		d.uint(fVCID, uint64(vc.ID))
+		d.uint(fVCCOS, uint64(vc.COSValue))
 	}
 	if r.Has&decoded.HasExtMPLSFEC != 0 {
-		m["ftn"] = compact(mapstr.M{"description": str(r.ExtMPLSFEC.Description), "mask": r.ExtMPLSFEC.Mask})
+		d.strNonEmpty(fFTNDescr, string(r.ExtMPLSFEC.Description))
+		d.uint(fFTNMask, uint64(r.ExtMPLSFEC.Mask))
 	}
 	if r.Has&decoded.HasExtMPLSLVPFEC != 0 {
-		m["ldp_fec_prefix_length"] = r.ExtMPLSLVPFEC
-	}
-	if len(m) > 0 {
-		s["mpls_ext"] = m
+		d.uint(fLDPPrefixLen, uint64(r.ExtMPLSLVPFEC))
 	}
 }
 
@@ -164,84 +200,88 @@ func labelValues(stack []uint32) []uint32 {
 	return out
 }
 
+// tunnelFields are the fields of one extended_ipv4/ipv6_tunnel_* record.
+type tunnelFields struct {
+	srcIP, dstIP, srcPort, dstPort, protocol, length field
+}
+
+// newTunnelFields returns the fields of sflow.tunnel.<name>.
+func newTunnelFields(name string) tunnelFields {
+	p := "sflow.tunnel." + name + "."
+	return tunnelFields{srcIP: must(p + "src_ip"), dstIP: must(p + "dst_ip"), srcPort: must(p + "src_port"),
+		dstPort: must(p + "dst_port"), protocol: must(p + "protocol"), length: must(p + "length")}
+}
+
+// Fields of the tunnel, decapsulation and VNI records.
+var (
+	ipv4Egress    = newTunnelFields("ipv4_egress")
+	ipv4Ingress   = newTunnelFields("ipv4_ingress")
+	ipv6Egress    = newTunnelFields("ipv6_egress")
+	ipv6Ingress   = newTunnelFields("ipv6_ingress")
+	fVLANTunnel   = must("sflow.vlan_tunnel")
+	fDecapEgress  = must("sflow.decap.egress_inner_header_offset")
+	fDecapIngress = must("sflow.decap.ingress_inner_header_offset")
+	fVNIEgress    = must("sflow.vni.egress")
+	fVNIIngress   = must("sflow.vni.ingress")
+	fEgressQueue  = must("sflow.egress_queue")
+	fACLNumber    = must("sflow.acl.number")
+	fACLName      = must("sflow.acl.name")
+	fACLDirection = must("sflow.acl.direction")
+	fFunction     = must("sflow.function")
+	fLinuxDropWhy = must("sflow.linux_drop_reason")
+)
+
 // tunnelRecords maps the VLAN tunnel, IP tunnel, decapsulation and VNI
 // records (0:1012, 0:1023-1030).
-func tunnelRecords(s mapstr.M, r *decoded.FlowRecords) {
+func tunnelRecords(d *Doc, r *decoded.FlowRecords) {
 	if r.Has&decoded.HasExtVLANTunnel != 0 && len(r.ExtVLANTunnel) > 0 {
-		s["vlan_tunnel"] = append([]uint32(nil), r.ExtVLANTunnel...)
+		d.numbers(fVLANTunnel, r.ExtVLANTunnel)
 	}
-	tunnel(s, "ipv4_egress", r.Has&decoded.HasExtIPv4TunnelEgress != 0, &r.ExtIPv4TunnelEgress)
-	tunnel(s, "ipv4_ingress", r.Has&decoded.HasExtIPv4TunnelIngress != 0, &r.ExtIPv4TunnelIngress)
-	tunnel(s, "ipv6_egress", r.Has&decoded.HasExtIPv6TunnelEgress != 0, &r.ExtIPv6TunnelEgress)
-	tunnel(s, "ipv6_ingress", r.Has&decoded.HasExtIPv6TunnelIngress != 0, &r.ExtIPv6TunnelIngress)
+	tunnel(d, &ipv4Egress, r.Has&decoded.HasExtIPv4TunnelEgress != 0, &r.ExtIPv4TunnelEgress)
+	tunnel(d, &ipv4Ingress, r.Has&decoded.HasExtIPv4TunnelIngress != 0, &r.ExtIPv4TunnelIngress)
+	tunnel(d, &ipv6Egress, r.Has&decoded.HasExtIPv6TunnelEgress != 0, &r.ExtIPv6TunnelEgress)
+	tunnel(d, &ipv6Ingress, r.Has&decoded.HasExtIPv6TunnelIngress != 0, &r.ExtIPv6TunnelIngress)
 	if r.Has&decoded.HasExtDecapEgress != 0 {
-		child(s, "decap")["egress_inner_header_offset"] = r.ExtDecapEgress
+		d.uint(fDecapEgress, uint64(r.ExtDecapEgress))
 	}
 	if r.Has&decoded.HasExtDecapIngress != 0 {
-		child(s, "decap")["ingress_inner_header_offset"] = r.ExtDecapIngress
+		d.uint(fDecapIngress, uint64(r.ExtDecapIngress))
 	}
 	if r.Has&decoded.HasExtVNIEgress != 0 {
-		child(s, "vni")["egress"] = r.ExtVNIEgress
+		d.uint(fVNIEgress, uint64(r.ExtVNIEgress))
 	}
 	if r.Has&decoded.HasExtVNIIngress != 0 {
-		child(s, "vni")["ingress"] = r.ExtVNIIngress
+		d.uint(fVNIIngress, uint64(r.ExtVNIIngress))
 	}
 }
 
-// tunnel maps one extended_ipv4/ipv6_tunnel_* record (a sampled_ipv4/6)
-// to sflow.tunnel.<name>.
-func tunnel(s mapstr.M, name string, has bool, ip *decoded.SampledIP) {
+// tunnel maps one extended_ipv4/ipv6_tunnel_* record (a sampled_ipv4/6).
+func tunnel(d *Doc, f *tunnelFields, has bool, ip *decoded.SampledIP) {
 	if !has {
 		return
 	}
-	m := mapstr.M{"length": ip.Length, "protocol": ip.Protocol}
-	setIP(m, "src_ip", ip.SrcIP)
-	setIP(m, "dst_ip", ip.DstIP)
-	setNonZero(m, "src_port", ip.SrcPort)
-	setNonZero(m, "dst_port", ip.DstPort)
-	child(s, "tunnel")[name] = m
+	d.uint(f.length, uint64(ip.Length))
+	d.uint(f.protocol, uint64(ip.Protocol))
+	d.ipSpecified(f.srcIP, ip.SrcIP)
+	d.ipSpecified(f.dstIP, ip.DstIP)
+	d.uintNonZero(f.srcPort, uint64(ip.SrcPort))
+	d.uintNonZero(f.dstPort, uint64(ip.DstPort))
 }
 
 // dropRecords maps the drop-notification records (0:1036-1038, 0:1042).
-func dropRecords(s mapstr.M, r *decoded.FlowRecords) {
+func dropRecords(d *Doc, r *decoded.FlowRecords) {
 	if r.Has&decoded.HasExtEgressQueue != 0 {
-		s["egress_queue"] = r.ExtEgressQueue
+		d.uint(fEgressQueue, uint64(r.ExtEgressQueue))
 	}
 	if r.Has&decoded.HasExtACL != 0 {
-		s["acl"] = compact(mapstr.M{"number": r.ExtACL.Number, "name": str(r.ExtACL.Name), "direction": aclDirection(r.ExtACL.Direction)})
+		d.uint(fACLNumber, uint64(r.ExtACL.Number))
+		d.strNonEmpty(fACLName, string(r.ExtACL.Name))
+		d.strNonEmpty(fACLDirection, aclDirection(r.ExtACL.Direction))
 	}
-	if r.Has&decoded.HasExtFunction != 0 && len(r.ExtFunction) > 0 {
-		s["function"] = str(r.ExtFunction)
+	if r.Has&decoded.HasExtFunction != 0 {
+		d.strNonEmpty(fFunction, string(r.ExtFunction))
 	}
-	if r.Has&decoded.HasExtLinuxDropReason != 0 && len(r.ExtLinuxDropReason) > 0 {
-		s["linux_drop_reason"] = str(r.ExtLinuxDropReason)
+	if r.Has&decoded.HasExtLinuxDropReason != 0 {
+		d.strNonEmpty(fLinuxDropWhy, string(r.ExtLinuxDropReason))
 	}
-}
-
-// setNonZero sets m[k] = v unless v is 0.
-func setNonZero(m mapstr.M, k string, v uint32) {
-	if v != 0 {
-		m[k] = v
-	}
-}
-
-// setIP sets m[k] to the IP unless it is absent or unspecified (0.0.0.0, ::).
-func setIP(m mapstr.M, k string, ip netip.Addr) {
-	if ip.IsValid() && !ip.IsUnspecified() {
-		m[k] = ip.String()
-	}
-}
-
-// str converts an XDR string to a Go string (a copy: the bytes point into
-// the datagram buffer).
-func str(b []byte) string { return string(b) }
-
-// compact removes empty strings from m and returns it.
-func compact(m mapstr.M) mapstr.M {
-	for k, v := range m {
-		if s, ok := v.(string); ok && s == "" {
-			delete(m, k)
-		}
-	}
-	return m
 }

@@ -3,9 +3,6 @@ package ecs
 import (
 	"encoding/hex"
 	"net/netip"
-	"strconv"
-
-	"github.com/elastic/elastic-agent-libs/mapstr"
 
 	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
 )
@@ -28,8 +25,8 @@ type flow struct {
 	hasLength        bool
 }
 
-// flowRecords maps the flow records of a flow or drop sample onto f.
-func (m *Mapper) flowRecords(f mapstr.M, r *decoded.FlowRecords, rate uint32) {
+// flowRecords maps the flow records of a flow or drop sample onto d.
+func (m *Mapper) flowRecords(d *Doc, r *decoded.FlowRecords, rate uint32) {
 	var fl flow
 	if r.Has&decoded.HasSampledEthernet != 0 {
 		fromEthernet(&fl, &r.SampledEthernet)
@@ -41,13 +38,13 @@ func (m *Mapper) flowRecords(f mapstr.M, r *decoded.FlowRecords, rate uint32) {
 		fromSampledIP(&fl, &r.SampledIPv4)
 	}
 	if r.Has&decoded.HasSampledHeader != 0 {
-		m.sampledHeader(f, &fl, &r.SampledHeader)
+		m.sampledHeader(d, &fl, &r.SampledHeader)
 	}
-	writeFlow(f, &fl, rate)
+	writeFlow(d, &fl, rate)
 	if len(m.opts.InternalNetworks) > 0 {
-		locality(f, &fl, m.opts.InternalNetworks)
+		locality(d, &fl, m.opts.InternalNetworks)
 	}
-	extendedRecords(f, r)
+	extendedRecords(d, r)
 }
 
 // fromEthernet takes the MACs and length of sampled_ethernet (0:2).
@@ -70,26 +67,33 @@ func fromSampledIP(fl *flow, s *decoded.SampledIP) {
 	}
 }
 
+// Fields of the sampled header record.
+var (
+	fHeaderProtocol  = must("sflow.header.protocol")
+	fHeaderSize      = must("sflow.header.size")
+	fHeaderStripped  = must("sflow.header.stripped")
+	fHeaderTruncated = must("sflow.header.truncated")
+	fEventOriginal   = must("event.original")
+)
+
 // sampledHeader takes the flow key of sampled_header (0:1), which the
 // decoder parsed; the header's own details go under
 // sflow.header/ip/tcp/icmp/mpls/vxlan/inner.
-func (m *Mapper) sampledHeader(f mapstr.M, fl *flow, h *decoded.SampledHeader) {
+func (m *Mapper) sampledHeader(d *Doc, fl *flow, h *decoded.SampledHeader) {
 	fl.frameLength, fl.hasLength = h.FrameLength, true
-	hdr := mapstr.M{"protocol": headerProtocolName(h.Protocol), "size": len(h.Header)}
-	if h.Stripped != 0 {
-		hdr["stripped"] = h.Stripped
-	}
-	child(f, "sflow")["header"] = hdr
+	d.str(fHeaderProtocol, headerProtocolName(h.Protocol))
+	d.uint(fHeaderSize, uint64(len(h.Header)))
+	d.uintNonZero(fHeaderStripped, uint64(h.Stripped))
 	if m.opts.PreserveOriginal {
-		child(f, "event")["original"] = hex.EncodeToString(h.Header)
-		f["tags"] = []string{"sflow", "forwarded", "preserve_original_event"} // as the integration tags it
+		d.str(fEventOriginal, hex.EncodeToString(h.Header))
+		d.list(fTags, preservedTags) // as the integration tags it
 	}
 	if !h.Parsed {
 		return
 	}
 	p := &h.Packet
 	if p.Truncated {
-		hdr["truncated"] = true
+		d.bool(fHeaderTruncated, true)
 	}
 	if p.Layers&decoded.LayerEthernet != 0 {
 		fl.srcMAC, fl.dstMAC, fl.hasMAC = p.SrcMAC, p.DstMAC, true
@@ -97,22 +101,22 @@ func (m *Mapper) sampledHeader(f mapstr.M, fl *flow, h *decoded.SampledHeader) {
 	}
 	if p.Layers&(decoded.LayerIPv4|decoded.LayerIPv6) != 0 {
 		fromL3(fl, &p.L3)
-		ipDetails(child(f, "sflow"), &p.L3)
+		ipDetails(d, &p.L3)
 	}
 	if p.Layers&decoded.LayerTransport != 0 {
 		fromL4(fl, &p.L4)
 	}
-	packetDetails(f, p)
+	packetDetails(d, p)
 }
 
-// fromL3 takes addresses and protocol from a parsed IP decoded.
+// fromL3 takes addresses and protocol from a parsed IP header.
 func fromL3(fl *flow, l3 *decoded.L3) {
 	fl.srcIP, fl.dstIP = l3.SrcIP, l3.DstIP
 	fl.proto, fl.hasProto = l3.Protocol, true
 	fl.hasPorts, fl.isICMP = false, false
 }
 
-// fromL4 takes ports or ICMP type/code from a parsed transport decoded.
+// fromL4 takes ports or ICMP type/code from a parsed transport header.
 func fromL4(fl *flow, l4 *decoded.L4) {
 	if l4.IsICMP {
 		fl.icmpType, fl.icmpCode, fl.isICMP = l4.ICMPType, l4.ICMPCode, true
@@ -121,145 +125,188 @@ func fromL4(fl *flow, l4 *decoded.L4) {
 	fl.srcPort, fl.dstPort, fl.hasPorts = l4.SrcPort, l4.DstPort, true
 }
 
+// The fields of one side of a flow (source, destination, and the inner
+// packet's).
+type endpointFields struct {
+	ip, address, port, mac field
+}
+
+// The fields of a flow, for the outer packet and the inner one.
+type flowFields struct {
+	src, dst                  endpointFields
+	netType, transport, proto field
+	icmpType, icmpCode        field
+}
+
+// Fields of the flow of the sample, and of the packet inside a tunnel.
+var (
+	outerFlow = flowFields{
+		src: endpointFields{ip: must("source.ip"), address: must("source.address"), port: must("source.port"), mac: must("source.mac")},
+		dst: endpointFields{ip: must("destination.ip"), address: must("destination.address"), port: must("destination.port"),
+			mac: must("destination.mac")},
+		netType: must("network.type"), transport: must("network.transport"), proto: must("network.iana_number"),
+		icmpType: must("sflow.icmp.type"), icmpCode: must("sflow.icmp.code"),
+	}
+	innerFlow = flowFields{
+		src: endpointFields{ip: must("sflow.inner.source.ip"), address: noField, port: must("sflow.inner.source.port"),
+			mac: must("sflow.inner.source.mac")},
+		dst: endpointFields{ip: must("sflow.inner.destination.ip"), address: noField, port: must("sflow.inner.destination.port"),
+			mac: must("sflow.inner.destination.mac")},
+		netType: must("sflow.inner.network.type"), transport: must("sflow.inner.network.transport"),
+		proto: must("sflow.inner.network.iana_number"), icmpType: must("sflow.inner.icmp.type"),
+		icmpCode: must("sflow.inner.icmp.code"),
+	}
+	fSflowBytes     = must("sflow.bytes")
+	fNetworkBytes   = must("network.bytes")
+	fNetworkPackets = must("network.packets")
+	fRelatedIP      = must("related.ip")
+	fCommunityID    = must("network.community_id")
+)
+
 // writeFlow writes source, destination, network and related from fl.
-func writeFlow(f mapstr.M, fl *flow, rate uint32) {
+func writeFlow(d *Doc, fl *flow, rate uint32) {
 	if rate == 0 {
 		rate = 1
 	}
 	if fl.hasLength {
-		child(f, "sflow")["bytes"] = fl.frameLength
-		nw := child(f, "network")
-		nw["bytes"] = uint64(fl.frameLength) * uint64(rate)
-		nw["packets"] = uint64(rate)
+		d.uint(fSflowBytes, uint64(fl.frameLength))
+		d.uint(fNetworkBytes, uint64(fl.frameLength)*uint64(rate))
+		d.uint(fNetworkPackets, uint64(rate))
 	}
-	src, dst := endpoint(fl.srcIP, fl.srcPort, fl.hasPorts, fl.srcMAC, fl.hasMAC),
-		endpoint(fl.dstIP, fl.dstPort, fl.hasPorts, fl.dstMAC, fl.hasMAC)
-	if len(src) > 0 {
-		f["source"] = withAddress(src)
-	}
-	if len(dst) > 0 {
-		f["destination"] = withAddress(dst)
-	}
+	writeKey(d, fl, &outerFlow)
 	if fl.srcIP.IsValid() {
-		networkFields(child(f, "network"), fl.srcIP, fl.proto, fl.hasProto)
-		f["related"] = mapstr.M{"ip": relatedIPs(fl.srcIP, fl.dstIP)}
+		d.relatedIPs(fRelatedIP, fl.srcIP, fl.dstIP)
 		if id := communityID(fl); id != "" {
-			child(f, "network")["community_id"] = id
+			d.str(fCommunityID, id)
 		}
 	} else if fl.hasMAC && fl.etherType == etherTypeARP {
-		child(f, "network")["type"] = "arp" // as the chain's etype "ARP"
-	}
-	if fl.isICMP {
-		child(f, "sflow")["icmp"] = mapstr.M{"type": fl.icmpType, "code": fl.icmpCode}
+		d.str(outerFlow.netType, "arp") // as the chain's etype "ARP"
 	}
 }
 
-// withAddress copies source/destination.ip to .address, as the GoFlow2
-// chain did (ECS: the raw address of the source or destination).
-func withAddress(e mapstr.M) mapstr.M {
-	if ip, ok := e["ip"]; ok {
-		e["address"] = ip
+// writeKey writes the endpoints, network type and protocol, and ICMP type
+// and code of a flow to the fields ff.
+func writeKey(d *Doc, fl *flow, ff *flowFields) {
+	endpoint(d, &ff.src, fl.srcIP, fl.srcPort, fl.hasPorts, fl.srcMAC, fl.hasMAC)
+	endpoint(d, &ff.dst, fl.dstIP, fl.dstPort, fl.hasPorts, fl.dstMAC, fl.hasMAC)
+	if fl.srcIP.IsValid() {
+		networkFields(d, ff, fl.srcIP, fl.proto, fl.hasProto)
 	}
-	return e
+	if fl.isICMP {
+		d.uint(ff.icmpType, uint64(fl.icmpType))
+		d.uint(ff.icmpCode, uint64(fl.icmpCode))
+	}
 }
 
 // etherTypeARP is the EtherType of ARP, the one non-IP network.type that
 // the GoFlow2 chain named.
 const etherTypeARP = 0x0806
 
-// endpoint returns the fields of one side of the flow.
-func endpoint(ip netip.Addr, port uint16, hasPort bool, mac [6]byte, hasMAC bool) mapstr.M {
-	e := make(mapstr.M, 5)
+// endpoint writes one side of the flow; .address repeats .ip, as the
+// GoFlow2 chain did (ECS: the raw address of the source or destination).
+func endpoint(d *Doc, f *endpointFields, ip netip.Addr, port uint16, hasPort bool, mac [6]byte, hasMAC bool) {
 	if ip.IsValid() {
-		e["ip"] = ip.String()
+		d.ip(f.ip, ip)
+		if f.address != noField {
+			d.ip(f.address, ip)
+		}
 		if hasPort {
-			e["port"] = port
+			d.uint(f.port, uint64(port))
 		}
 	}
 	if hasMAC {
-		e["mac"] = formatMAC(mac)
+		d.mac(f.mac, mac)
 	}
-	return e
 }
 
 // networkFields sets network.type, transport and iana_number.
-func networkFields(nw mapstr.M, ip netip.Addr, proto uint8, hasProto bool) {
+func networkFields(d *Doc, ff *flowFields, ip netip.Addr, proto uint8, hasProto bool) {
 	if ip.Is4() {
-		nw["type"] = "ipv4"
+		d.str(ff.netType, "ipv4")
 	} else {
-		nw["type"] = "ipv6"
+		d.str(ff.netType, "ipv6")
 	}
 	if !hasProto {
 		return
 	}
-	nw["iana_number"] = strconv.Itoa(int(proto))
+	d.decimal(ff.proto, uint64(proto))
 	if name := protocolName(proto); name != "" {
-		nw["transport"] = name
+		d.str(ff.transport, name)
 	}
 }
 
-// relatedIPs returns the distinct valid IPs of a flow.
-func relatedIPs(a, b netip.Addr) []string {
-	if !b.IsValid() || a == b {
-		return []string{a.String()}
-	}
-	return []string{a.String(), b.String()}
-}
+// Fields of the sampled header's IP layer.
+var (
+	fTTL        = must("sflow.ip.ttl")
+	fDSCP       = must("sflow.ip.dscp")
+	fECN        = must("sflow.ip.ecn")
+	fIPLength   = must("sflow.ip.length")
+	fFlowLabel  = must("sflow.ip.flow_label")
+	fFragment   = must("sflow.ip.fragment")
+	fFragOffset = must("sflow.ip.fragment_offset")
+)
 
 // ipDetails sets sflow.ip.* from the sampled header's IP layer.
-func ipDetails(s mapstr.M, l3 *decoded.L3) {
-	ip := mapstr.M{"ttl": l3.TTL, "tos": l3.TOS, "dscp": l3.TOS >> 2, "ecn": l3.TOS & 3, "length": l3.Length}
+func ipDetails(d *Doc, l3 *decoded.L3) {
+	d.uint(fTTL, uint64(l3.TTL))
+	d.uint(fDSCP, uint64(l3.TOS>>2))
+	d.uintNonZero(fECN, uint64(l3.TOS&3))
+	d.uint(fIPLength, uint64(l3.Length))
 	if l3.Version == 6 {
-		ip["flow_label"] = l3.FlowLabel
+		d.uintNonZero(fFlowLabel, uint64(l3.FlowLabel))
 	}
 	if l3.Fragment {
-		ip["fragment"] = true
-		ip["fragment_offset"] = l3.FragOffset
+		d.bool(fFragment, true)
+		d.uint(fFragOffset, uint64(l3.FragOffset))
 	}
-	s["ip"] = ip
 }
 
+// Fields of the sampled header's other layers.
+var (
+	fMPLSLabels   = must("sflow.mpls.labels")
+	fTCPFlags     = must("sflow.tcp.flags")
+	fGREProtocol  = must("sflow.gre.protocol")
+	fVNI          = must("sflow.vxlan.vni")
+	fVLAN         = must("network.vlan.id")
+	fInnerVLAN    = must("network.inner.vlan.id")
+	fInnerPktVLAN = must("sflow.inner.vlan.id")
+)
+
 // packetDetails sets the VLAN, MPLS, TCP, GRE, VXLAN and inner-packet
-// fields of a parsed sampled decoded.
-func packetDetails(f mapstr.M, p *decoded.Packet) {
+// fields of a parsed sampled header.
+func packetDetails(d *Doc, p *decoded.Packet) {
 	if p.Layers&decoded.LayerVLAN != 0 {
-		vlans(f, p)
+		vlans(d, p)
 	}
-	s := child(f, "sflow")
 	if p.Layers&decoded.LayerMPLS != 0 {
-		labels := make([]uint32, 0, min(int(p.NumMPLS), len(p.MPLSLabels)))
-		labels = append(labels, p.MPLSLabels[:cap(labels)]...)
-		s["mpls"] = mapstr.M{"labels": labels}
+		d.numbers(fMPLSLabels, p.MPLSLabels[:min(int(p.NumMPLS), len(p.MPLSLabels))])
 	}
 	if p.Layers&decoded.LayerTransport != 0 && p.L4.TCPFlags != 0 && p.L3.Protocol == decoded.IPProtoTCP {
-		s["tcp"] = mapstr.M{"flags": tcpFlagNames(p.L4.TCPFlags), "flags_raw": p.L4.TCPFlags}
+		d.tcpFlags(fTCPFlags, p.L4.TCPFlags)
 	}
 	if p.Layers&decoded.LayerGRE != 0 {
-		s["gre"] = mapstr.M{"protocol": p.GREProtocol}
+		d.uint(fGREProtocol, uint64(p.GREProtocol))
 	}
 	if p.Layers&decoded.LayerVXLAN != 0 {
-		s["vxlan"] = mapstr.M{"vni": p.VNI}
+		d.uint(fVNI, uint64(p.VNI))
 	}
 	if p.Layers&decoded.LayerInner != 0 {
-		if in := innerFields(&p.Inner); len(in) > 0 {
-			s["inner"] = in
-		}
+		innerFields(d, &p.Inner)
 	}
 }
 
 // vlans sets network.vlan.id (outer tag) and network.inner.vlan.id.
-func vlans(f mapstr.M, p *decoded.Packet) {
-	nw := child(f, "network")
+func vlans(d *Doc, p *decoded.Packet) {
 	if p.VLANs[0] != 0 { // 0: priority tag only
-		nw["vlan"] = mapstr.M{"id": strconv.Itoa(int(p.VLANs[0]))}
+		d.decimal(fVLAN, uint64(p.VLANs[0]))
 	}
 	if p.NumVLANs > 1 && p.VLANs[1] != 0 {
-		nw["inner"] = mapstr.M{"vlan": mapstr.M{"id": strconv.Itoa(int(p.VLANs[1]))}}
+		d.decimal(fInnerVLAN, uint64(p.VLANs[1]))
 	}
 }
 
-// innerFields returns the encapsulated packet's fields (sflow.inner.*).
-func innerFields(in *decoded.Inner) mapstr.M {
+// innerFields sets the encapsulated packet's fields (sflow.inner.*).
+func innerFields(d *Doc, in *decoded.Inner) {
 	var fl flow
 	if in.Layers&decoded.LayerEthernet != 0 {
 		fl.srcMAC, fl.dstMAC, fl.hasMAC = in.SrcMAC, in.DstMAC, true
@@ -270,38 +317,30 @@ func innerFields(in *decoded.Inner) mapstr.M {
 	if in.Layers&decoded.LayerTransport != 0 {
 		fromL4(&fl, &in.L4)
 	}
-	m := mapstr.M{}
-	if e := endpoint(fl.srcIP, fl.srcPort, fl.hasPorts, fl.srcMAC, fl.hasMAC); len(e) > 0 {
-		m["source"] = e
-	}
-	if e := endpoint(fl.dstIP, fl.dstPort, fl.hasPorts, fl.dstMAC, fl.hasMAC); len(e) > 0 {
-		m["destination"] = e
-	}
-	if fl.srcIP.IsValid() {
-		nw := mapstr.M{}
-		networkFields(nw, fl.srcIP, fl.proto, fl.hasProto)
-		m["network"] = nw
-	}
+	writeKey(d, &fl, &innerFlow)
 	if in.Layers&decoded.LayerVLAN != 0 && in.VLAN != 0 {
-		m["vlan"] = mapstr.M{"id": strconv.Itoa(int(in.VLAN))}
+		d.decimal(fInnerPktVLAN, uint64(in.VLAN))
 	}
-	if fl.isICMP {
-		m["icmp"] = mapstr.M{"type": fl.icmpType, "code": fl.icmpCode}
-	}
-	return m
 }
+
+// Fields of internal_networks.
+var (
+	fSourceLocality      = must("source.locality")
+	fDestinationLocality = must("destination.locality")
+	fDirection           = must("network.direction")
+)
 
 // locality sets source.locality, destination.locality and
 // network.direction from the internal networks, as Filebeat's netflow
 // input does: both internal is "internal", both external "external",
 // internal to external "outbound", external to internal "inbound".
-func locality(f mapstr.M, fl *flow, nets []netip.Prefix) {
+func locality(d *Doc, fl *flow, nets []netip.Prefix) {
 	if !fl.srcIP.IsValid() || !fl.dstIP.IsValid() {
 		return
 	}
 	srcIn, dstIn := inNetworks(fl.srcIP, nets), inNetworks(fl.dstIP, nets)
-	child(f, "source")["locality"] = localityName(srcIn)
-	child(f, "destination")["locality"] = localityName(dstIn)
+	d.str(fSourceLocality, localityName(srcIn))
+	d.str(fDestinationLocality, localityName(dstIn))
 	dir := "external"
 	switch {
 	case srcIn && dstIn:
@@ -311,7 +350,7 @@ func locality(f mapstr.M, fl *flow, nets []netip.Prefix) {
 	case dstIn:
 		dir = "inbound"
 	}
-	child(f, "network")["direction"] = dir
+	d.str(fDirection, dir)
 }
 
 // inNetworks reports whether ip is in one of nets.

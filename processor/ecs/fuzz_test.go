@@ -58,8 +58,8 @@ func FuzzMap(f *testing.F) {
 			if !json.Valid(buf.Bytes()) {
 				t.Fatalf("invalid JSON: %s", buf.Bytes())
 			}
-			if ds, _ := e.Fields.GetValue("event.dataset"); ds == nil {
-				t.Fatalf("event without event.dataset: %v", e.Fields)
+			if ds, _ := e.Map().GetValue("event.dataset"); ds == nil {
+				t.Fatalf("event without event.dataset: %v", e.Map())
 			}
 		}
 	})

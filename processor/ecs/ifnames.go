@@ -4,8 +4,6 @@ import (
 	"net/netip"
 	"sync"
 
-	"github.com/elastic/elastic-agent-libs/mapstr"
-
 	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
 )
 
@@ -95,9 +93,9 @@ func (m *Mapper) learnPortName(agent netip.Addr, s *decoded.CounterSample) {
 	}
 }
 
-// nameInterface sets the name and alias of an interface (the
-// observer.*.interface object of an event) from the table.
-func (m *Mapper) nameInterface(iface mapstr.M, agent netip.Addr, index uint32) {
+// nameInterface sets the name and alias of an interface of an event from
+// the table.
+func (m *Mapper) nameInterface(d *Doc, f *ifaceFields, agent netip.Addr, index uint32) {
 	if m.names == nil {
 		return
 	}
@@ -105,10 +103,6 @@ func (m *Mapper) nameInterface(iface mapstr.M, agent netip.Addr, index uint32) {
 	if !ok {
 		return
 	}
-	if n.name != "" {
-		iface["name"] = n.name
-	}
-	if n.alias != "" {
-		iface["alias"] = n.alias
-	}
+	d.strNonEmpty(f.name, n.name)
+	d.strNonEmpty(f.alias, n.alias)
 }

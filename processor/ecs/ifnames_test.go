@@ -13,7 +13,7 @@ func namedFlow(t *testing.T, m *Mapper, agent string) (in, out, alias any) {
 	t.Helper()
 	dg := &decoded.Datagram{Version: 5, AgentAddress: netip.MustParseAddr(agent), FlowSamples: []decoded.FlowSample{{
 		Input: decoded.Interface{Value: 3}, Output: decoded.Interface{Value: 4}}}}
-	f := m.Map(dg, time.Unix(0, 0), nil)[0].Fields
+	f := m.Map(dg, time.Unix(0, 0), nil)[0].Map()
 	in, _ = f.GetValue("observer.ingress.interface.name")
 	out, _ = f.GetValue("observer.egress.interface.name")
 	alias, _ = f.GetValue("observer.egress.interface.alias")

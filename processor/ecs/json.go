@@ -4,13 +4,20 @@ import (
 	"encoding/json"
 	"io"
 	"time"
+
+	"github.com/elastic/elastic-agent-libs/mapstr"
 )
 
 // EncodeJSON writes e as one JSON line: "@timestamp" (RFC 3339, UTC, with
 // nanoseconds) first, then the fields with their keys sorted, as nested
-// objects. `sflowbeat decode` and the golden files use it.
+// objects. `sflowbeat decode` and the golden files use it: it goes through
+// Doc.Map, as processors see the event.
 func EncodeJSON(w io.Writer, e Event) error {
-	fields, err := json.Marshal(e.Fields)
+	var m mapstr.M
+	if e.Doc != nil {
+		m = e.Doc.Map()
+	}
+	fields, err := json.Marshal(m)
 	if err != nil {
 		return err
 	}
@@ -21,7 +28,7 @@ func EncodeJSON(w io.Writer, e Event) error {
 	line := make([]byte, 0, len(fields)+len(ts)+16)
 	line = append(line, `{"@timestamp":`...)
 	line = append(line, ts...)
-	if len(e.Fields) > 0 { // json.Marshal gives {} for empty fields and null for nil
+	if len(m) > 0 { // json.Marshal gives {} for empty fields and null for nil
 		line = append(line, ',')
 		line = append(line, fields[1:]...)
 	} else {

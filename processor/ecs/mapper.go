@@ -15,14 +15,18 @@ import (
 const ECSVersion = "8.17.0"
 
 // Event is one ECS document: the beat publishes it as
-// beat.Event{Timestamp, Fields}.
+// beat.Event{Timestamp, Fields: Doc.Fields()} (or Doc.Map() when
+// processors must see the fields as maps).
 type Event struct {
 	Timestamp time.Time
-	Fields    mapstr.M
 	Dataset   string // event.dataset: dataset.Flow, dataset.Counters or dataset.Drops
+	Doc       *Doc
 }
 
-// Options configures a Mapper. It is empty for now.
+// Map returns the event's fields as nested maps (see Doc.Map).
+func (e *Event) Map() mapstr.M { return e.Doc.Map() }
+
+// Options configures a Mapper.
 type Options struct {
 	// PreserveOriginal sets event.original of flow and drop events to the
 	// sampled packet header, hex-encoded.
@@ -53,146 +57,192 @@ func NewMapper(opts Options) *Mapper {
 // dg to dst, all stamped with received.
 func (m *Mapper) Map(dg *decoded.Datagram, received time.Time, dst []Event) []Event {
 	for i := range dg.FlowSamples {
-		dst = append(dst, Event{Timestamp: received, Fields: m.flowEvent(dg, &dg.FlowSamples[i]), Dataset: dataset.Flow})
+		dst = append(dst, Event{Timestamp: received, Doc: m.flowEvent(dg, &dg.FlowSamples[i]), Dataset: dataset.Flow})
 	}
 	for i := range dg.CounterSamples {
 		m.learnPortName(dg.AgentAddress, &dg.CounterSamples[i])
-		dst = append(dst, Event{Timestamp: received, Fields: counterEvent(dg, &dg.CounterSamples[i]), Dataset: dataset.Counters})
+		dst = append(dst, Event{Timestamp: received, Doc: counterEvent(dg, &dg.CounterSamples[i]), Dataset: dataset.Counters})
 	}
 	for i := range dg.DropSamples {
-		dst = append(dst, Event{Timestamp: received, Fields: m.dropEvent(dg, &dg.DropSamples[i]), Dataset: dataset.Drops})
+		dst = append(dst, Event{Timestamp: received, Doc: m.dropEvent(dg, &dg.DropSamples[i]), Dataset: dataset.Drops})
 	}
 	return dst
 }
 
 // eventKind is what differs between the three kinds of events: the
-// event.* constants and the expected sizes of the maps that outgrow Go's
-// small-map size (8 entries), allocated up front so that they do not grow
-// while the event is built.
+// event.* constants.
 type eventKind struct {
-	dataset, kind, typ string
-	topKeys, sflowKeys int
+	dataset, kind string
+	typ           []string // event.type
 }
+
+// Static lists, shared by every event: nothing changes them (libbeat's
+// add_tags copies tags before it appends).
+var (
+	categoryNetwork = []string{"network"}
+	defaultTags     = []string{"sflow", "forwarded"} // the tags of the GoFlow2 integration; inputs may add more
+	preservedTags   = []string{"sflow", "forwarded", "preserve_original_event"}
+)
 
 // The three kinds of events.
 var (
-	flowKind    = eventKind{dataset: dataset.Flow, kind: "event", typ: "connection", topKeys: 10, sflowKeys: 14}
-	counterKind = eventKind{dataset: dataset.Counters, kind: "metric", typ: "info", topKeys: 5, sflowKeys: 6}
-	dropKind    = eventKind{dataset: dataset.Drops, kind: "event", typ: "denied", topKeys: 10, sflowKeys: 14}
+	flowKind    = eventKind{dataset: dataset.Flow, kind: "event", typ: []string{"connection"}}
+	counterKind = eventKind{dataset: dataset.Counters, kind: "metric", typ: []string{"info"}}
+	dropKind    = eventKind{dataset: dataset.Drops, kind: "event", typ: []string{"denied"}}
 )
 
-// base returns the fields every event has: event.*, ecs, observer.ip and
-// the datagram header under sflow.*.
-func base(dg *decoded.Datagram, k *eventKind) mapstr.M {
-	s := make(mapstr.M, k.sflowKeys)
-	s["version"], s["sequence_num"], s["uptime_ms"] = dg.Version, dg.SequenceNumber, dg.Uptime
+// Fields every event has.
+var (
+	fECSVersion     = must("ecs.version")
+	fTags           = must("tags")
+	fEventKind      = must("event.kind")
+	fEventCategory  = must("event.category")
+	fEventType      = must("event.type")
+	fEventDataset   = must("event.dataset")
+	fEventModule    = must("event.module")
+	fEventAction    = must("event.action")
+	fObserverIP     = must("observer.ip")
+	fVersion        = must("sflow.version")
+	fSequenceNum    = must("sflow.sequence_num")
+	fUptime         = must("sflow.uptime_ms")
+	fSubAgentID     = must("sflow.sub_agent_id")
+	fSampleType     = must("sflow.sample.type")
+	fSampleSequence = must("sflow.sample.sequence_number")
+	fSourceIDType   = must("sflow.sample.source_id.type")
+	fSourceIDIndex  = must("sflow.sample.source_id.index")
+)
+
+// base returns a Doc with the fields every event has: event.*, ecs,
+// observer.ip, tags and the datagram header under sflow.*.
+func base(dg *decoded.Datagram, k *eventKind) *Doc {
+	d := newDoc()
+	d.str(fECSVersion, ECSVersion)
+	d.list(fTags, defaultTags)
+	d.str(fEventKind, k.kind)
+	d.list(fEventCategory, categoryNetwork)
+	d.list(fEventType, k.typ)
+	d.str(fEventDataset, k.dataset)
+	d.str(fEventModule, "sflow")
+	d.str(fEventAction, action(dg.Version))
+	d.ip(fObserverIP, dg.AgentAddress)
+	d.uint(fVersion, uint64(dg.Version))
+	d.uint(fSequenceNum, uint64(dg.SequenceNumber))
+	d.uint(fUptime, uint64(dg.Uptime))
 	if dg.Version >= 5 { // RFC 3176 datagrams have no sub-agent
-		s["sub_agent_id"] = dg.SubAgentID
+		d.uint(fSubAgentID, uint64(dg.SubAgentID))
 	}
-	f := make(mapstr.M, k.topKeys)
-	f["ecs"] = mapstr.M{"version": ECSVersion}
-	f["tags"] = []string{"sflow", "forwarded"} // the tags of the GoFlow2 integration; inputs may add more
-	f["event"] = mapstr.M{"kind": k.kind, "category": []string{"network"}, "type": []string{k.typ},
-		"dataset": k.dataset, "module": "sflow", "action": action(dg.Version)}
-	f["observer"] = mapstr.M{"ip": dg.AgentAddress.String()}
-	f["sflow"] = s
-	return f
+	return d
 }
 
 // action returns event.action: "SFLOW_" and the datagram version, the value
 // the GoFlow2 chain put there ("SFLOW_5").
 func action(version uint32) string {
-	if version == 5 {
+	switch version {
+	case 5:
 		return "SFLOW_5"
+	case 4:
+		return "SFLOW_4"
+	case 2:
+		return "SFLOW_2"
 	}
 	return "SFLOW_" + strconv.FormatUint(uint64(version), 10)
 }
 
-// child returns the map at key of m, creating it.
-func child(m mapstr.M, key string) mapstr.M {
-	if v, ok := m[key].(mapstr.M); ok {
-		return v
-	}
-	v := mapstr.M{}
-	m[key] = v
-	return v
-}
-
 // sampleFields sets sflow.sample.* (flow_sample / counters_sample /
 // event_discarded_packet common header).
-func sampleFields(s mapstr.M, typ string, seq uint32, src decoded.SourceID) {
-	s["sample"] = mapstr.M{
-		"type":            typ,
-		"sequence_number": seq,
-		"source_id":       mapstr.M{"type": src.Type, "index": src.Index},
-	}
+func sampleFields(d *Doc, typ string, seq uint32, src decoded.SourceID) {
+	d.str(fSampleType, typ)
+	d.uint(fSampleSequence, uint64(seq))
+	d.uint(fSourceIDType, uint64(src.Type))
+	d.uint(fSourceIDIndex, uint64(src.Index))
+}
+
+// The fields of an interface word, by direction.
+var (
+	ingress = ifaceFields{id: must("observer.ingress.interface.id"), name: must("observer.ingress.interface.name"),
+		alias: must("observer.ingress.interface.alias"), format: must("sflow.input.format"),
+		reason: must("sflow.input.discard_reason"), count: must("sflow.input.interfaces")}
+	egress = ifaceFields{id: must("observer.egress.interface.id"), name: must("observer.egress.interface.name"),
+		alias: must("observer.egress.interface.alias"), format: must("sflow.output.format"),
+		reason: must("sflow.output.discard_reason"), count: must("sflow.output.interfaces")}
+)
+
+// ifaceFields are the fields of one direction of a flow or drop sample.
+type ifaceFields struct {
+	id, name, alias       field // observer.<dir>.interface.*
+	format, reason, count field // sflow.<input|output>.*
 }
 
 // interfaces sets observer.ingress/egress.interface.id (and name, alias
 // from the interface-name table) and, for the special output formats,
 // sflow.input/output.* (sFlow v5 "interface" words).
-func (m *Mapper) interfaces(f mapstr.M, dg *decoded.Datagram, in, out decoded.Interface) {
-	m.setInterface(f, "ingress", "input", in, dg)
-	m.setInterface(f, "egress", "output", out, dg)
+func (m *Mapper) interfaces(d *Doc, dg *decoded.Datagram, in, out decoded.Interface) {
+	m.setInterface(d, &ingress, in, dg)
+	m.setInterface(d, &egress, out, dg)
 }
 
 // setInterface maps one interface word. 0x3FFFFFFF means the agent itself
 // only in sFlow v5; in RFC 3176 it is an ordinary ifIndex.
-func (m *Mapper) setInterface(f mapstr.M, dir, name string, i decoded.Interface, dg *decoded.Datagram) {
+func (m *Mapper) setInterface(d *Doc, f *ifaceFields, i decoded.Interface, dg *decoded.Datagram) {
 	switch i.Format {
 	case decoded.IfFormatSingle:
 		switch {
 		case i.Value == 0:
 			return // unknown
 		case i.Value == decoded.IfIndexLocal && dg.Version >= 5:
-			child(child(f, "sflow"), name)["format"] = "local"
+			d.str(f.format, "local")
 		default:
-			iface := child(child(child(f, "observer"), dir), "interface")
-			iface["id"] = strconv.FormatUint(uint64(i.Value), 10)
-			m.nameInterface(iface, dg.AgentAddress, i.Value)
+			d.decimal(f.id, uint64(i.Value))
+			m.nameInterface(d, f, dg.AgentAddress, i.Value)
 		}
 	case decoded.IfFormatDiscarded:
-		child(child(f, "sflow"), name)["format"] = "discarded"
-		child(child(f, "sflow"), name)["discard_reason"] = i.Value
+		d.str(f.format, "discarded")
+		d.uint(f.reason, uint64(i.Value))
 	case decoded.IfFormatMultiple:
-		o := child(child(f, "sflow"), name)
-		o["format"] = "multiple"
+		d.str(f.format, "multiple")
 		if i.Value != 0 && i.Value != decoded.IfMultipleUnknown {
-			o["interfaces"] = i.Value
+			d.uint(f.count, uint64(i.Value))
 		}
 	default:
-		child(child(f, "sflow"), name)["format"] = strconv.FormatUint(uint64(i.Format), 10)
+		d.str(f.format, strconv.FormatUint(uint64(i.Format), 10))
 	}
 }
 
+// Fields of flow and drop samples.
+var (
+	fSampleRate  = must("sflow.sample_rate")
+	fSamplePool  = must("sflow.sample_pool")
+	fDrops       = must("sflow.drops")
+	fDropReason  = must("sflow.drop.reason")
+	fEventReason = must("event.reason")
+)
+
 // flowEvent builds the event of a flow_sample / flow_sample_expanded.
-func (m *Mapper) flowEvent(dg *decoded.Datagram, s *decoded.FlowSample) mapstr.M {
-	f := base(dg, &flowKind)
-	sf := f["sflow"].(mapstr.M)
+func (m *Mapper) flowEvent(dg *decoded.Datagram, s *decoded.FlowSample) *Doc {
+	d := base(dg, &flowKind)
 	typ := "flow_sample"
 	if s.Expanded {
 		typ = "flow_sample_expanded"
 	}
-	sampleFields(sf, typ, s.SequenceNumber, s.SourceID)
-	sf["sample_rate"] = s.SamplingRate
-	sf["sample_pool"] = s.SamplePool
-	sf["drops"] = s.Drops
-	m.interfaces(f, dg, s.Input, s.Output)
-	m.flowRecords(f, &s.Records, s.SamplingRate)
-	return f
+	sampleFields(d, typ, s.SequenceNumber, s.SourceID)
+	d.uint(fSampleRate, uint64(s.SamplingRate))
+	d.uint(fSamplePool, uint64(s.SamplePool))
+	d.uintNonZero(fDrops, uint64(s.Drops))
+	m.interfaces(d, dg, s.Input, s.Output)
+	m.flowRecords(d, &s.Records, s.SamplingRate)
+	return d
 }
 
 // dropEvent builds the event of an event_discarded_packet (sFlow drops).
-func (m *Mapper) dropEvent(dg *decoded.Datagram, s *decoded.DropSample) mapstr.M {
-	f := base(dg, &dropKind)
-	sf := f["sflow"].(mapstr.M)
-	sampleFields(sf, "event_discarded_packet", s.SequenceNumber, s.SourceID)
-	sf["drops"] = s.Drops
-	sf["drop"] = mapstr.M{"reason": s.Reason}
+func (m *Mapper) dropEvent(dg *decoded.Datagram, s *decoded.DropSample) *Doc {
+	d := base(dg, &dropKind)
+	sampleFields(d, "event_discarded_packet", s.SequenceNumber, s.SourceID)
+	d.uintNonZero(fDrops, uint64(s.Drops))
+	d.uint(fDropReason, uint64(s.Reason))
 	if name := dropReasonName(s.Reason); name != "" {
-		child(f, "event")["reason"] = name
+		d.str(fEventReason, name)
 	}
-	m.interfaces(f, dg, s.Input, s.Output)
-	m.flowRecords(f, &s.Records, 1)
-	return f
+	m.interfaces(d, dg, s.Input, s.Output)
+	m.flowRecords(d, &s.Records, 1)
+	return d
 }

@@ -11,8 +11,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/elastic/elastic-agent-libs/mapstr"
-
 	"github.com/sflowbeat/sflowbeat/beater/pcapfile"
 	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
 	"github.com/sflowbeat/sflowbeat/input/sflow/decoder"
@@ -135,11 +133,11 @@ func TestMapFlowEvent(t *testing.T) {
 		"related": {"ip": ["198.51.100.1", "203.0.113.2"]},
 		"sflow": {"version": 5, "sub_agent_id": 7, "sequence_num": 1000, "uptime_ms": 123456,
 			"sample": {"type": "flow_sample", "sequence_number": 42, "source_id": {"type": 0, "index": 3}},
-			"sample_rate": 100, "sample_pool": 4200, "drops": 0, "bytes": 1000,
+			"sample_rate": 100, "sample_pool": 4200, "bytes": 1000,
 			"header": {"protocol": "ethernet", "size": 58, "stripped": 4},
-			"ip": {"ttl": 64, "tos": 184, "dscp": 46, "ecn": 0, "length": 40},
-			"tcp": {"flags": ["syn", "ack"], "flags_raw": 18},
-			"switch": {"src_priority": 0, "dst_priority": 5}},
+			"ip": {"ttl": 64, "dscp": 46, "length": 40},
+			"tcp": {"flags": ["syn", "ack"]},
+			"switch": {"dst_priority": 5}},
 		"source": {"address": "198.51.100.1", "ip": "198.51.100.1", "mac": "00-53-00-00-00-0A", "port": 40000},
 		"tags": ["sflow", "forwarded"]
 	}]`)))
@@ -284,7 +282,7 @@ func TestMapExtended(t *testing.T) {
 		"source.nat.ip": "203.0.113.9", "destination.nat.ip": absent,
 		"sflow.router.next_hop": "2001:db8::fe", "sflow.router.src_mask_len": "24",
 		"observer.ingress.vlan.id": absent, "observer.egress.vlan.id": absent,
-		"sflow.switch.src_priority": absent, "sflow.switch.dst_priority": "0",
+		"sflow.switch.src_priority": absent, "sflow.switch.dst_priority": absent,
 		"network.bytes": absent, "source.ip": absent, "related.ip": absent})
 
 	noPath := decoded.FlowSample{}
@@ -362,7 +360,7 @@ func TestMapAppendsEvents(t *testing.T) {
 	evs := NewMapper(Options{}).Map(dg, received, prev)
 	var got []string
 	for _, e := range evs[1:] {
-		ds, _ := e.Fields.GetValue("event.dataset")
+		ds, _ := e.Map().GetValue("event.dataset")
 		got = append(got, ds.(string))
 		if !e.Timestamp.Equal(received) {
 			t.Errorf("timestamp %v, want %v", e.Timestamp, received)
@@ -388,7 +386,7 @@ func TestPreserveOriginal(t *testing.T) {
 	hdr := hex.EncodeToString(dg.FlowSamples[0].Records.SampledHeader.Header)
 	for _, preserve := range []bool{false, true} {
 		evs := NewMapper(Options{PreserveOriginal: preserve}).Map(&dg, time.Unix(0, 0), nil)
-		got, _ := evs[0].Fields.GetValue("event.original")
+		got, _ := evs[0].Map().GetValue("event.original")
 		if preserve && got != hdr || !preserve && got != nil {
 			t.Errorf("PreserveOriginal=%v: event.original = %v, want %q", preserve, got, map[bool]string{true: hdr}[preserve])
 		}
@@ -400,7 +398,7 @@ func TestRFC3176HasNoSubAgent(t *testing.T) {
 	dg := &decoded.Datagram{Version: 4, AgentAddress: netip.MustParseAddr("192.0.2.1"),
 		CounterSamples: []decoded.CounterSample{{SequenceNumber: 1}}}
 	evs := NewMapper(Options{}).Map(dg, time.Unix(0, 0), nil)
-	if v, err := evs[0].Fields.GetValue("sflow.sub_agent_id"); err == nil {
+	if v, err := evs[0].Map().GetValue("sflow.sub_agent_id"); err == nil {
 		t.Errorf("sflow.sub_agent_id = %v in an sFlow v4 event", v)
 	}
 }
@@ -421,14 +419,14 @@ func TestLocality(t *testing.T) {
 		s.Records.Has = decoded.HasSampledIPv4
 		s.Records.SampledIPv4 = decoded.SampledIP{Length: 100, Protocol: 17, SrcIP: netip.MustParseAddr(c.src), DstIP: netip.MustParseAddr(c.dst)}
 		dg := &decoded.Datagram{Version: 5, AgentAddress: netip.MustParseAddr("192.0.2.1"), FlowSamples: []decoded.FlowSample{s}}
-		f := NewMapper(Options{InternalNetworks: nets}).Map(dg, time.Unix(0, 0), nil)[0].Fields
+		f := NewMapper(Options{InternalNetworks: nets}).Map(dg, time.Unix(0, 0), nil)[0].Map()
 		sl, _ := f.GetValue("source.locality")
 		dl, _ := f.GetValue("destination.locality")
 		dir, _ := f.GetValue("network.direction")
 		if sl != c.srcLoc || dl != c.dstLoc || dir != c.dir {
 			t.Errorf("%s -> %s: %v %v %v, want %s %s %s", c.src, c.dst, sl, dl, dir, c.srcLoc, c.dstLoc, c.dir)
 		}
-		f = NewMapper(Options{}).Map(dg, time.Unix(0, 0), nil)[0].Fields
+		f = NewMapper(Options{}).Map(dg, time.Unix(0, 0), nil)[0].Map()
 		if v, err := f.GetValue("network.direction"); err == nil {
 			t.Errorf("network.direction = %v without internal networks", v)
 		}
@@ -438,13 +436,13 @@ func TestLocality(t *testing.T) {
 // TestEncodeJSONEmptyFields: an event without fields, nil or empty, is
 // still one valid JSON object with its timestamp.
 func TestEncodeJSONEmptyFields(t *testing.T) {
-	for _, f := range []mapstr.M{nil, {}} {
+	for _, d := range []*Doc{nil, newDoc()} {
 		var buf bytes.Buffer
-		if err := EncodeJSON(&buf, Event{Timestamp: time.Unix(0, 0), Fields: f}); err != nil {
+		if err := EncodeJSON(&buf, Event{Timestamp: time.Unix(0, 0), Doc: d}); err != nil {
 			t.Fatal(err)
 		}
 		if got, want := buf.String(), `{"@timestamp":"1970-01-01T00:00:00Z"}`+"\n"; got != want {
-			t.Errorf("fields %#v: %q, want %q", f, got, want)
+			t.Errorf("doc %v: %q, want %q", d, got, want)
 		}
 	}
 }

@@ -48,16 +48,18 @@ func tcpFlagNames(f uint16) []string {
 
 // formatMAC returns a MAC address in ECS form: uppercase hex pairs joined by
 // hyphens (00-53-00-11-22-33).
-func formatMAC(m [6]byte) string {
+func formatMAC(m [6]byte) string { return string(appendMAC(nil, m)) }
+
+// appendMAC appends a MAC address in ECS form to b.
+func appendMAC(b []byte, m [6]byte) []byte {
 	const hex = "0123456789ABCDEF"
-	var b [17]byte
 	for i, v := range m {
 		if i > 0 {
-			b[i*3-1] = '-'
+			b = append(b, '-')
 		}
-		b[i*3], b[i*3+1] = hex[v>>4], hex[v&0xf]
+		b = append(b, hex[v>>4], hex[v&0xf])
 	}
-	return string(b[:])
+	return b
 }
 
 // dropReasons are the drop_reason codes of the sFlow dropped packet

@@ -1,0 +1,499 @@
+package ecs
+
+import (
+	"math/bits"
+	"net/netip"
+	"strconv"
+
+	"github.com/elastic/elastic-agent-libs/mapstr"
+	structform "github.com/elastic/go-structform"
+)
+
+// maxFields bounds len(schema) (checked when the package starts) and
+// maxEntries the fields one document can set.
+const (
+	maxFields  = 512
+	maxEntries = 255
+)
+
+// kind is the type of a value in a Doc, which says how it is written.
+type kind uint8
+
+// Kinds of values.
+const (
+	kindUint     kind = iota + 1 // n
+	kindBool                     // n != 0
+	kindString                   // s
+	kindDecimal                  // n, written as a decimal string (keyword ids)
+	kindIP4                      // n: the address, big endian
+	kindIP6                      // n, n2: the address, big endian
+	kindMAC                      // n: the 6 bytes, big endian
+	kindStrings                  // strLists[n]
+	kindUint32s                  // numLists[n]
+	kindTCPFlags                 // n: the TCP flag bits, written as their names
+	kindRelated                  // the distinct IPs of related (n of them)
+	kindObject                   // objects[n], a map of plain Go values
+)
+
+// entry is one set field of a Doc.
+type entry struct {
+	f  field
+	k  kind
+	n  uint64
+	n2 uint64
+	s  string
+}
+
+// Doc holds the fields of one event, typed: no map is built and no value
+// is boxed while the mapper fills it. It is written out in schema order,
+// which nests the fields as their paths say: by go-structform through
+// Fold (its Fields, the fast path to Elasticsearch), or as nested maps by
+// Map, when something must read or change the event as a map (libbeat
+// processors, index format strings, the decode command).
+//
+// A Doc belongs to its event: it holds no reference to the datagram's
+// buffer, so the event can outlive it (the disk queue, slow outputs).
+type Doc struct {
+	set      [maxFields / 64]uint64 // fields that are set
+	pos      [maxFields]uint8       // their index in entries
+	entries  []entry
+	buf      [48]entry // entries' first backing array
+	strLists [][]string
+	numLists [][]uint32
+	objects  []map[string]any
+	related  [2]netip.Addr
+	secs     [16]section // the top-level objects, for Fields
+}
+
+func init() {
+	if len(schema) > maxFields {
+		panic("ecs: maxFields is smaller than FieldDocs")
+	}
+}
+
+// newDoc returns an empty Doc.
+func newDoc() *Doc {
+	d := &Doc{}
+	d.entries = d.buf[:0]
+	return d
+}
+
+// put sets field f, replacing a value set before.
+func (d *Doc) put(e entry) {
+	if d.isSet(e.f) {
+		d.entries[d.pos[e.f]] = e
+		return
+	}
+	if len(d.entries) == maxEntries {
+		return // cannot happen: no event has that many fields
+	}
+	d.set[e.f/64] |= 1 << (e.f % 64)
+	d.pos[e.f] = uint8(len(d.entries))
+	d.entries = append(d.entries, e)
+}
+
+// isSet reports whether field f is set.
+func (d *Doc) isSet(f field) bool { return d.set[f/64]&(1<<(f%64)) != 0 }
+
+// Has reports whether the field at path is set (tests, and callers that
+// route on a field).
+func (d *Doc) Has(path string) bool {
+	f, ok := index[path]
+	return ok && d.isSet(f)
+}
+
+// Setters, one per kind.
+func (d *Doc) uint(f field, v uint64)     { d.put(entry{f: f, k: kindUint, n: v}) }
+func (d *Doc) bool(f field, v bool)       { d.put(entry{f: f, k: kindBool, n: b2u(v)}) }
+func (d *Doc) str(f field, v string)      { d.put(entry{f: f, k: kindString, s: v}) }
+func (d *Doc) decimal(f field, v uint64)  { d.put(entry{f: f, k: kindDecimal, n: v}) }
+func (d *Doc) tcpFlags(f field, v uint16) { d.put(entry{f: f, k: kindTCPFlags, n: uint64(v)}) }
+
+// strNonEmpty sets f to v unless v is empty.
+func (d *Doc) strNonEmpty(f field, v string) {
+	if v != "" {
+		d.str(f, v)
+	}
+}
+
+// uintNonZero sets f to v unless v is 0.
+func (d *Doc) uintNonZero(f field, v uint64) {
+	if v != 0 {
+		d.uint(f, v)
+	}
+}
+
+// ip sets f to an address (an IPv4-mapped IPv6 address stays one, as
+// the agent sent it).
+func (d *Doc) ip(f field, a netip.Addr) {
+	if a.Is4() {
+		b := a.As4()
+		d.put(entry{f: f, k: kindIP4, n: uint64(b[0])<<24 | uint64(b[1])<<16 | uint64(b[2])<<8 | uint64(b[3])})
+		return
+	}
+	b := a.As16()
+	d.put(entry{f: f, k: kindIP6, n: be64(b[:8]), n2: be64(b[8:])})
+}
+
+// ipSpecified sets f to an address unless it is absent or unspecified
+// (0.0.0.0, ::), which sFlow agents send for "none".
+func (d *Doc) ipSpecified(f field, a netip.Addr) {
+	if a.IsValid() && !a.IsUnspecified() {
+		d.ip(f, a)
+	}
+}
+
+// mac sets f to a MAC address.
+func (d *Doc) mac(f field, m [6]byte) {
+	var n uint64
+	for _, b := range m {
+		n = n<<8 | uint64(b)
+	}
+	d.put(entry{f: f, k: kindMAC, n: n})
+}
+
+// list sets f to a list of strings, which the Doc keeps (static lists are
+// shared: nothing changes them).
+func (d *Doc) list(f field, v []string) {
+	d.strLists = append(d.strLists, v)
+	d.put(entry{f: f, k: kindStrings, n: uint64(len(d.strLists) - 1)})
+}
+
+// numbers sets f to a copy of v.
+func (d *Doc) numbers(f field, v []uint32) {
+	d.numLists = append(d.numLists, append([]uint32(nil), v...))
+	d.put(entry{f: f, k: kindUint32s, n: uint64(len(d.numLists) - 1)})
+}
+
+// relatedIPs sets f to the distinct valid addresses of a and b.
+func (d *Doc) relatedIPs(f field, a, b netip.Addr) {
+	d.related[0], d.related[1] = a, b
+	n := uint64(1)
+	if b.IsValid() && b != a {
+		n = 2
+	}
+	d.put(entry{f: f, k: kindRelated, n: n})
+}
+
+// object sets f to a map of plain Go values (the counter records).
+func (d *Doc) object(f field, m map[string]any) {
+	d.objects = append(d.objects, m)
+	d.put(entry{f: f, k: kindObject, n: uint64(len(d.objects) - 1)})
+}
+
+// each calls fn for the set fields in schema order, from field lo.
+func (d *Doc) each(lo field, fn func(e *entry) bool) {
+	for w := int(lo) / 64; w < len(d.set); w++ {
+		word := d.set[w]
+		if w == int(lo)/64 {
+			word &^= 1<<(uint(lo)%64) - 1
+		}
+		for word != 0 {
+			f := field(w*64 + bits.TrailingZeros64(word))
+			word &= word - 1
+			if !fn(&d.entries[d.pos[f]]) {
+				return
+			}
+		}
+	}
+}
+
+// b2u converts a bool to 0 or 1.
+func b2u(b bool) uint64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// be64 reads 8 big-endian bytes.
+func be64(b []byte) uint64 {
+	var v uint64
+	for _, c := range b[:8] {
+		v = v<<8 | uint64(c)
+	}
+	return v
+}
+
+// addr returns the address of an IP entry.
+func (e *entry) addr() netip.Addr {
+	if e.k == kindIP4 {
+		return netip.AddrFrom4([4]byte{byte(e.n >> 24), byte(e.n >> 16), byte(e.n >> 8), byte(e.n)})
+	}
+	var b [16]byte
+	for i := range 8 {
+		b[i], b[8+i] = byte(e.n>>(56-8*i)), byte(e.n2>>(56-8*i))
+	}
+	return netip.AddrFrom16(b)
+}
+
+// macBytes returns the address of a MAC entry.
+func (e *entry) macBytes() [6]byte {
+	var m [6]byte
+	for i := range 6 {
+		m[i] = byte(e.n >> (40 - 8*i))
+	}
+	return m
+}
+
+// appendText appends the text of a string-like entry (decimal, IP, MAC)
+// to b.
+func (e *entry) appendText(b []byte) []byte {
+	switch e.k {
+	case kindDecimal:
+		return strconv.AppendUint(b, e.n, 10)
+	case kindIP4, kindIP6:
+		return e.addr().AppendTo(b)
+	case kindMAC:
+		return appendMAC(b, e.macBytes())
+	}
+	return append(b, e.s...)
+}
+
+// value returns the plain Go value of an entry, as Map puts it in maps.
+func (d *Doc) value(e *entry) any {
+	switch e.k {
+	case kindUint:
+		return e.n
+	case kindBool:
+		return e.n != 0
+	case kindString:
+		return e.s
+	case kindDecimal, kindIP4, kindIP6, kindMAC:
+		return string(e.appendText(nil))
+	case kindStrings:
+		return append([]string(nil), d.strLists[e.n]...)
+	case kindUint32s:
+		return append([]uint32(nil), d.numLists[e.n]...)
+	case kindTCPFlags:
+		return tcpFlagNames(uint16(e.n))
+	case kindRelated:
+		out := make([]string, e.n)
+		for i := range out {
+			out[i] = d.related[i].String()
+		}
+		return out
+	case kindObject:
+		return cloneObject(d.objects[e.n])
+	}
+	return nil
+}
+
+// Fields returns the fields for beat.Event.Fields without building maps:
+// each top-level object is a section that go-structform folds (Fold), and
+// a top-level list (tags) is a []string, which libbeat's add_tags appends
+// to. Nothing can read inside the sections as maps: use Map when
+// processors or format strings must.
+func (d *Doc) Fields() mapstr.M {
+	m := make(mapstr.M, 16) // room for what libbeat adds (agent, host, data_stream...)
+	n, last := 0, ""
+	d.each(0, func(e *entry) bool {
+		segs := schema[e.f].segs
+		switch {
+		case segs[0] == last:
+		case len(segs) == 1 && e.k == kindStrings:
+			m[segs[0]] = d.strLists[e.n] // shared and never changed: an append copies it
+		case len(segs) == 1:
+			m[segs[0]] = d.value(e)
+		default:
+			d.secs[n] = section{d: d, key: segs[0], lo: e.f}
+			m[segs[0]] = &d.secs[n]
+			n++
+		}
+		last = segs[0]
+		return true
+	})
+	return m
+}
+
+// Map returns the fields as nested maps (mapstr.M at every level) of
+// plain Go values: what libbeat processors, format strings and tests read
+// and change. The maps are new: changing them does not change d.
+func (d *Doc) Map() mapstr.M {
+	root := mapstr.M{}
+	path := make([]mapstr.M, 1, 8) // path[i]: the open map at depth i
+	path[0] = root
+	var open []string
+	d.each(0, func(e *entry) bool {
+		segs := schema[e.f].segs
+		common := commonDepth(open, segs)
+		open, path = open[:common], path[:common+1]
+		for _, s := range segs[len(open) : len(segs)-1] {
+			m := mapstr.M{}
+			path[len(path)-1][s] = m
+			path, open = append(path, m), append(open, s)
+		}
+		path[len(path)-1][segs[len(segs)-1]] = d.value(e)
+		return true
+	})
+	return root
+}
+
+// commonDepth returns how many leading objects of open are also the
+// parents of a field with path segments segs.
+func commonDepth(open, segs []string) int {
+	n := 0
+	for n < len(open) && n < len(segs)-1 && open[n] == segs[n] {
+		n++
+	}
+	return n
+}
+
+// cloneObject copies a map of plain values, deeply, into mapstr.M maps.
+func cloneObject(m map[string]any) mapstr.M {
+	out := make(mapstr.M, len(m))
+	for k, v := range m {
+		switch v := v.(type) {
+		case mapstr.M:
+			out[k] = cloneObject(v)
+		case []mapstr.M:
+			l := make([]mapstr.M, len(v))
+			for i, e := range v {
+				l[i] = cloneObject(e)
+			}
+			out[k] = l
+		case []string:
+			out[k] = append([]string(nil), v...)
+		default:
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// section is one top-level object of a Doc (source, network, sflow...),
+// the value of its key in Fields: go-structform folds it through Fold.
+type section struct {
+	d   *Doc
+	key string
+	lo  field // its first field
+}
+
+// Fold writes the object to v (go-structform's gotype.Folder): the fast
+// path to the encoders of libbeat's outputs and queues.
+func (s *section) Fold(v structform.ExtVisitor) error {
+	if err := v.OnObjectStart(-1, structform.AnyType); err != nil {
+		return err
+	}
+	w := writer{v: v, d: s.d, open: append(make([]string, 0, 8), s.key)}
+	s.d.each(s.lo, func(e *entry) bool {
+		segs := schema[e.f].segs
+		if segs[0] != s.key {
+			return false
+		}
+		w.write(e, segs)
+		return w.err == nil
+	})
+	if w.err != nil {
+		return w.err
+	}
+	w.closeTo(1)
+	if w.err != nil {
+		return w.err
+	}
+	return v.OnObjectFinished()
+}
+
+// writer writes entries to a go-structform visitor, opening and closing
+// the objects their paths go through.
+type writer struct {
+	v    structform.ExtVisitor
+	d    *Doc
+	open []string
+	err  error
+	text [64]byte // scratch for the text of IPs, MACs and numbers
+}
+
+// write writes one entry.
+func (w *writer) write(e *entry, segs []string) {
+	w.closeTo(commonDepth(w.open, segs))
+	for _, s := range segs[len(w.open) : len(segs)-1] {
+		w.do(w.v.OnKey(s))
+		w.do(w.v.OnObjectStart(-1, structform.AnyType))
+		w.open = append(w.open, s)
+	}
+	w.do(w.v.OnKey(segs[len(segs)-1]))
+	w.value(e)
+}
+
+// closeTo closes the open objects deeper than depth.
+func (w *writer) closeTo(depth int) {
+	for len(w.open) > depth {
+		w.do(w.v.OnObjectFinished())
+		w.open = w.open[:len(w.open)-1]
+	}
+}
+
+// do keeps the first error.
+func (w *writer) do(err error) {
+	if w.err == nil {
+		w.err = err
+	}
+}
+
+// value writes the value of an entry.
+func (w *writer) value(e *entry) {
+	switch e.k {
+	case kindUint:
+		w.do(w.v.OnUint64(e.n))
+	case kindBool:
+		w.do(w.v.OnBool(e.n != 0))
+	case kindString:
+		w.do(w.v.OnString(e.s))
+	case kindDecimal, kindIP4, kindIP6, kindMAC:
+		w.do(w.v.OnStringRef(e.appendText(w.text[:0])))
+	case kindStrings:
+		w.do(w.v.OnStringArray(w.d.strLists[e.n]))
+	case kindUint32s:
+		w.do(w.v.OnUint32Array(w.d.numLists[e.n]))
+	case kindTCPFlags:
+		w.flags(uint16(e.n))
+	case kindRelated:
+		w.related(int(e.n))
+	case kindObject:
+		w.do(foldObject(w.v, w.d.objects[e.n]))
+	}
+}
+
+// flags writes the names of TCP flag bits as an array.
+func (w *writer) flags(f uint16) {
+	w.do(w.v.OnArrayStart(-1, structform.StringType))
+	for i, name := range tcpFlags {
+		if f&(1<<i) != 0 {
+			w.do(w.v.OnString(name))
+		}
+	}
+	w.do(w.v.OnArrayFinished())
+}
+
+// related writes the first n related IPs as an array.
+func (w *writer) related(n int) {
+	w.do(w.v.OnArrayStart(n, structform.StringType))
+	for _, a := range w.d.related[:n] {
+		w.do(w.v.OnStringRef(a.AppendTo(w.text[:0])))
+	}
+	w.do(w.v.OnArrayFinished())
+}
+
+// Materialize turns the fields of a published event into plain maps in
+// place: each section of a Doc (see Fields) becomes its maps, and the maps
+// an input shares between its events (data_stream) are copied, so that a
+// libbeat processor can read and change every field, and no change reaches
+// another event. It is the first processor of a client whose events
+// processors or format strings will read.
+func Materialize(fields mapstr.M) {
+	var doc mapstr.M // the maps of the Doc the sections belong to, built once
+	for k, v := range fields {
+		switch v := v.(type) {
+		case *section:
+			if doc == nil {
+				doc = v.d.Map()
+			}
+			fields[k] = doc[k]
+		case mapstr.M:
+			fields[k] = v.Clone()
+		case []string:
+			fields[k] = append([]string(nil), v...)
+		}
+	}
+}
