@@ -113,7 +113,7 @@ func envDuration(name string, def time.Duration) time.Duration {
 var packageArchs = []string{"amd64", "arm64"}
 
 // Package builds static linux binaries for amd64 and arm64 and, from them,
-// tarballs, deb and rpm packages (tests/pkgtool, nfpm) with .sha512 files in
+// tarballs, deb and rpm packages (dev-tools/pkgtool, nfpm) with .sha512 files in
 // build/distributions. $VERSION overrides the version the binary reports.
 func Package() error {
 	var bins []string
@@ -211,13 +211,13 @@ func goBuildStatic(arch, out, pkg, ldflags string) error {
 // and writes build/distributions/sflow-VERSION.zip, the archive Kibana's
 // "Upload integration" takes.
 func FleetPackage() error {
-	return run("go", "-C", filepath.Join("tests", "fleetpkg"), "run", ".", "zip",
+	return run("go", "-C", filepath.Join("dev-tools", "fleetpkg"), "run", ".", "zip",
 		"-out", absPath(filepath.Join("build", "distributions")), absPath(filepath.Join("packages", "sflow")))
 }
 
-// pkgtool runs tests/pkgtool, a module of its own (nfpm stays out of go.mod).
+// pkgtool runs dev-tools/pkgtool, a module of its own (nfpm stays out of go.mod).
 func pkgtool(args ...string) error {
-	return run("go", append([]string{"-C", filepath.Join("tests", "pkgtool"), "run", "."}, args...)...)
+	return run("go", append([]string{"-C", filepath.Join("dev-tools", "pkgtool"), "run", "."}, args...)...)
 }
 
 // beatVersion returns $VERSION or the version the machine's sflowbeat

@@ -14,8 +14,8 @@ import (
 	"github.com/elastic/elastic-agent-client/v7/pkg/proto"
 	"gopkg.in/yaml.v3"
 
+	"github.com/sflowbeat/sflowbeat/dev-tools/kibanacheck"
 	"github.com/sflowbeat/sflowbeat/tests/esmock"
-	"github.com/sflowbeat/sflowbeat/tests/kibanacheck"
 )
 
 // componentSpec is the part of Elastic Agent's component spec (version 2)

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sflowbeat/sflowbeat/dev-tools/kibanacheck"
 	"github.com/sflowbeat/sflowbeat/tests/esmock"
-	"github.com/sflowbeat/sflowbeat/tests/kibanacheck"
 )
 
 // pkgTools maps the tools the packaging tests run to their Debian packages.
@@ -57,7 +57,7 @@ func pkgTry(env []string, name string, args ...string) (string, string, error) {
 // pkgBins are the small programs the packaging tests need, built in a
 // test's directory.
 type pkgBins struct {
-	pkgtool     string // tests/pkgtool, a module of its own
+	pkgtool     string // dev-tools/pkgtool, a module of its own
 	healthcheck string // _meta/packaging/healthcheck, static, for linux/GOARCH
 }
 
@@ -65,7 +65,7 @@ type pkgBins struct {
 func buildPkgBins(t *testing.T, dir, goarch string) pkgBins {
 	t.Helper()
 	b := pkgBins{pkgtool: filepath.Join(dir, "pkgtool"), healthcheck: filepath.Join(dir, "healthcheck-"+goarch)}
-	pkgRun(t, nil, "go", "-C", "pkgtool", "build", "-o", b.pkgtool, ".")
+	pkgRun(t, nil, "go", "-C", "../dev-tools/pkgtool", "build", "-o", b.pkgtool, ".")
 	pkgRun(t, []string{"CGO_ENABLED=0", "GOOS=linux", "GOARCH=" + goarch},
 		"go", "build", "-trimpath", "-ldflags", "-s -w", "-o", b.healthcheck, "../_meta/packaging/healthcheck")
 	return b
