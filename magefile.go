@@ -144,7 +144,7 @@ func Image() error {
 		return err
 	}
 	health := absPath(filepath.Join("build", "bin", "linux-"+arch, "healthcheck"))
-	if err := goBuildStatic(arch, health, "./_meta/packaging/healthcheck", "-s -w"); err != nil {
+	if err := goBuildStatic(arch, health, "./cmd/healthcheck", "-s -w"); err != nil {
 		return err
 	}
 	ctx := absPath(filepath.Join("build", "image"))
