@@ -15,22 +15,6 @@ import (
 	"github.com/sflowbeat/sflowbeat/tests/esmock"
 )
 
-// pkgTools maps the tools the packaging tests run to their Debian packages.
-var pkgTools = map[string]string{
-	"dpkg-deb": "dpkg",
-	"dpkg":     "dpkg",
-	"rpm":      "rpm",
-	"buildah":  "buildah",
-}
-
-// needTool fails the test, saying what to install, when name is missing.
-func needTool(t *testing.T, name string) {
-	t.Helper()
-	if _, err := exec.LookPath(name); err != nil {
-		t.Fatalf("%s is not installed: apt-get install -y %s (.ci/run installs it)", name, pkgTools[name])
-	}
-}
-
 // pkgRun runs a command and returns its stdout; it fails the test with the
 // command's output on error.
 func pkgRun(t *testing.T, env []string, name string, args ...string) string {

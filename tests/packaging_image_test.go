@@ -49,8 +49,9 @@ func (b buildah) do(args ...string) string {
 // TestImage builds the container image from the Dockerfile with buildah, as
 // `mage image` does (with the e2e binary), and checks its configuration and
 // its files; then it runs the image's binary on its own configuration.
+// Full tier: it needs buildah.
 func TestImage(t *testing.T) {
-	needTool(t, "buildah")
+	needTools(t, "buildah")
 	dir := t.TempDir()
 	bins := buildPkgBins(t, dir, runtime.GOARCH)
 	ctx := filepath.Join(dir, "context")
