@@ -2,7 +2,8 @@
 
 // Build, test and maintenance targets for sflowbeat. Run them with
 // `go run github.com/magefile/mage@v1.17.2 <target>` (or an installed mage).
-// The magefile uses only the standard library so that it needs nothing but Go.
+// The magefile uses only the standard library and tests/testdeps (itself
+// standard library only) so that it needs nothing but Go.
 package main
 
 import (
@@ -14,6 +15,8 @@ import (
 	"runtime"
 	"strings"
 	"time"
+
+	"github.com/sflowbeat/sflowbeat/tests/testdeps"
 )
 
 // fuzzTargets are the fuzz tests run by Fuzz, as package:FuzzName.
@@ -36,10 +39,27 @@ func Build() error {
 	return run("go", "build", "-o", "sflowbeat", ".")
 }
 
-// Test runs vet, every test (unit, golden, end to end) and a bounded fuzzing
-// run of every fuzz target. This is what CI runs.
+// The build tools that are Go modules of their own, outside the beat's
+// ./...: their dependencies (nfpm, package-spec) stay out of the beat's go.mod.
+const (
+	pkgtoolModule  = "dev-tools/pkgtool"
+	fleetpkgModule = "dev-tools/fleetpkg"
+)
+
+// toolModules are the tool modules, which vet checks too.
+var toolModules = []string{pkgtoolModule, fleetpkgModule}
+
+// Test runs vet, every test (unit, golden, end to end: both the fast tier of
+// `go test -short` and the full tier) and a bounded fuzzing run of every fuzz
+// target. This is what CI runs. First it makes sure that the programs the
+// full tier runs (tests/testdeps: tshark, buildah, rpm, dpkg) are there: as
+// root it installs what is missing with apt-get, otherwise it stops before
+// building anything and says what to run.
 func Test() error {
-	if err := run("go", "vet", "./..."); err != nil {
+	if err := testdeps.Ensure(); err != nil {
+		return err
+	}
+	if err := vet(); err != nil {
 		return err
 	}
 	if err := run("go", "test", "-count=1", "-timeout", "30m", "./..."); err != nil {
@@ -70,9 +90,22 @@ func Bench() error {
 		"./input/sflow/decoder", "./input/sflow/header", "./processor/ecs")
 }
 
+// vet runs go vet on the beat's module and on every tool module.
+func vet() error {
+	if err := run("go", "vet", "./..."); err != nil {
+		return err
+	}
+	for _, m := range toolModules {
+		if err := run("go", "-C", m, "vet", "./..."); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Check runs go vet and checks formatting.
 func Check() error {
-	if err := run("go", "vet", "./..."); err != nil {
+	if err := vet(); err != nil {
 		return err
 	}
 	out, err := exec.Command("gofmt", "-l", ".").Output()
@@ -113,7 +146,7 @@ func envDuration(name string, def time.Duration) time.Duration {
 var packageArchs = []string{"amd64", "arm64"}
 
 // Package builds static linux binaries for amd64 and arm64 and, from them,
-// tarballs, deb and rpm packages (tests/pkgtool, nfpm) with .sha512 files in
+// tarballs, deb and rpm packages (dev-tools/pkgtool, nfpm) with .sha512 files in
 // build/distributions. $VERSION overrides the version the binary reports.
 func Package() error {
 	var bins []string
@@ -144,7 +177,7 @@ func Image() error {
 		return err
 	}
 	health := absPath(filepath.Join("build", "bin", "linux-"+arch, "healthcheck"))
-	if err := goBuildStatic(arch, health, "./_meta/packaging/healthcheck", "-s -w"); err != nil {
+	if err := goBuildStatic(arch, health, "./cmd/healthcheck", "-s -w"); err != nil {
 		return err
 	}
 	ctx := absPath(filepath.Join("build", "image"))
@@ -211,13 +244,13 @@ func goBuildStatic(arch, out, pkg, ldflags string) error {
 // and writes build/distributions/sflow-VERSION.zip, the archive Kibana's
 // "Upload integration" takes.
 func FleetPackage() error {
-	return run("go", "-C", filepath.Join("tests", "fleetpkg"), "run", ".", "zip",
+	return run("go", "-C", fleetpkgModule, "run", ".", "zip",
 		"-out", absPath(filepath.Join("build", "distributions")), absPath(filepath.Join("packages", "sflow")))
 }
 
-// pkgtool runs tests/pkgtool, a module of its own (nfpm stays out of go.mod).
+// pkgtool runs dev-tools/pkgtool, a module of its own (nfpm stays out of go.mod).
 func pkgtool(args ...string) error {
-	return run("go", append([]string{"-C", filepath.Join("tests", "pkgtool"), "run", "."}, args...)...)
+	return run("go", append([]string{"-C", pkgtoolModule, "run", "."}, args...)...)
 }
 
 // beatVersion returns $VERSION or the version the machine's sflowbeat

@@ -16,8 +16,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/sflowbeat/sflowbeat/dev-tools/kibanacheck"
 	"github.com/sflowbeat/sflowbeat/tests/esmock"
-	"github.com/sflowbeat/sflowbeat/tests/kibanacheck"
 )
 
 // kibanaVersion is the version the Kibana mock reports.

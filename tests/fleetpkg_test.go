@@ -18,8 +18,8 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/sflowbeat/sflowbeat/config"
+	"github.com/sflowbeat/sflowbeat/dev-tools/kibanacheck"
 	"github.com/sflowbeat/sflowbeat/processor/ecs"
-	"github.com/sflowbeat/sflowbeat/tests/kibanacheck"
 )
 
 // fleetPackage is the Fleet integration package, relative to tests/.
@@ -77,12 +77,12 @@ func testPackageZip(t *testing.T, tool string) {
 	}
 }
 
-// buildFleetpkg builds tests/fleetpkg (a module of its own, with the
+// buildFleetpkg builds dev-tools/fleetpkg (a module of its own, with the
 // package-spec validator) into the test's directory.
 func buildFleetpkg(t *testing.T) string {
 	t.Helper()
 	tool := filepath.Join(t.TempDir(), "fleetpkg")
-	pkgRun(t, nil, "go", "-C", "fleetpkg", "build", "-o", tool, ".")
+	pkgRun(t, nil, "go", "-C", "../dev-tools/fleetpkg", "build", "-o", tool, ".")
 	return tool
 }
 

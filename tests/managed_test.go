@@ -14,8 +14,8 @@ import (
 	"github.com/elastic/elastic-agent-client/v7/pkg/proto"
 	"gopkg.in/yaml.v3"
 
+	"github.com/sflowbeat/sflowbeat/dev-tools/kibanacheck"
 	"github.com/sflowbeat/sflowbeat/tests/esmock"
-	"github.com/sflowbeat/sflowbeat/tests/kibanacheck"
 )
 
 // componentSpec is the part of Elastic Agent's component spec (version 2)
@@ -167,8 +167,10 @@ func outputUnit(t *testing.T, rev uint64, esURL string) *proto.UnitExpected {
 // control protocol with mutual TLS and the connection info on stdin:
 // documents go to the data streams, units report their real state, policy
 // changes (output, port, integrations) apply, a port in use fails the
-// unit, and stopping the unit then SIGTERM publishes everything.
+// unit, and stopping the unit then SIGTERM publishes everything. Full
+// tier: it takes more than a minute.
 func TestManagedByAgent(t *testing.T) {
+	fullTier(t, "more than a minute of policy changes")
 	m := startManaged(t)
 	t.Run("degraded while datagrams are rejected", m.degraded)
 	t.Run("output change restarts the beat", m.outputChange)

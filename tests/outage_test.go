@@ -72,7 +72,9 @@ func TestOutageMemoryQueue(t *testing.T) {
 
 // TestOutageDiskQueue takes Elasticsearch away for a minute while flows
 // arrive, with the disk queue: nothing that was received may be lost.
+// Full tier: it takes more than a minute.
 func TestOutageDiskQueue(t *testing.T) {
+	fullTier(t, "a one-minute outage")
 	es := esmock.StartCounting()
 	defer es.Close()
 	es.SetReject(true)

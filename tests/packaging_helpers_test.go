@@ -11,25 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sflowbeat/sflowbeat/dev-tools/kibanacheck"
 	"github.com/sflowbeat/sflowbeat/tests/esmock"
-	"github.com/sflowbeat/sflowbeat/tests/kibanacheck"
 )
-
-// pkgTools maps the tools the packaging tests run to their Debian packages.
-var pkgTools = map[string]string{
-	"dpkg-deb": "dpkg",
-	"dpkg":     "dpkg",
-	"rpm":      "rpm",
-	"buildah":  "buildah",
-}
-
-// needTool fails the test, saying what to install, when name is missing.
-func needTool(t *testing.T, name string) {
-	t.Helper()
-	if _, err := exec.LookPath(name); err != nil {
-		t.Fatalf("%s is not installed: apt-get install -y %s (.ci/run installs it)", name, pkgTools[name])
-	}
-}
 
 // pkgRun runs a command and returns its stdout; it fails the test with the
 // command's output on error.
@@ -54,21 +38,32 @@ func pkgTry(env []string, name string, args ...string) (string, string, error) {
 	return out.String(), errOut.String(), err
 }
 
+// healthcheckPkg is the image's HEALTHCHECK program, relative to tests/.
+const healthcheckPkg = "../cmd/healthcheck"
+
 // pkgBins are the small programs the packaging tests need, built in a
 // test's directory.
 type pkgBins struct {
-	pkgtool     string // tests/pkgtool, a module of its own
-	healthcheck string // _meta/packaging/healthcheck, static, for linux/GOARCH
+	pkgtool     string // dev-tools/pkgtool, a module of its own
+	healthcheck string // cmd/healthcheck, static, for linux/GOARCH
 }
 
 // buildPkgBins builds pkgtool and the healthcheck for goarch into dir.
 func buildPkgBins(t *testing.T, dir, goarch string) pkgBins {
 	t.Helper()
-	b := pkgBins{pkgtool: filepath.Join(dir, "pkgtool"), healthcheck: filepath.Join(dir, "healthcheck-"+goarch)}
-	pkgRun(t, nil, "go", "-C", "pkgtool", "build", "-o", b.pkgtool, ".")
-	pkgRun(t, []string{"CGO_ENABLED=0", "GOOS=linux", "GOARCH=" + goarch},
-		"go", "build", "-trimpath", "-ldflags", "-s -w", "-o", b.healthcheck, "../_meta/packaging/healthcheck")
+	b := pkgBins{pkgtool: filepath.Join(dir, "pkgtool"), healthcheck: buildHealthcheck(t, dir, goarch)}
+	pkgRun(t, nil, "go", "-C", "../dev-tools/pkgtool", "build", "-o", b.pkgtool, ".")
 	return b
+}
+
+// buildHealthcheck builds the static healthcheck for linux/goarch into dir
+// and returns its path.
+func buildHealthcheck(t *testing.T, dir, goarch string) string {
+	t.Helper()
+	out := filepath.Join(dir, "healthcheck-"+goarch)
+	pkgRun(t, []string{"CGO_ENABLED=0", "GOOS=linux", "GOARCH=" + goarch},
+		"go", "build", "-trimpath", "-ldflags", "-s -w", "-o", out, healthcheckPkg)
+	return out
 }
 
 // beatVersion returns the version the e2e binary reports.

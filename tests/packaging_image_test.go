@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"syscall"
@@ -48,8 +49,9 @@ func (b buildah) do(args ...string) string {
 // TestImage builds the container image from the Dockerfile with buildah, as
 // `mage image` does (with the e2e binary), and checks its configuration and
 // its files; then it runs the image's binary on its own configuration.
+// Full tier: it needs buildah.
 func TestImage(t *testing.T) {
-	needTool(t, "buildah")
+	needTools(t, "buildah")
 	dir := t.TempDir()
 	bins := buildPkgBins(t, dir, runtime.GOARCH)
 	ctx := filepath.Join(dir, "context")
@@ -207,6 +209,45 @@ func TestDockerfilesAgree(t *testing.T) {
 	}
 }
 
+// TestShippedProgramsVetted checks that every Go program the artifacts ship
+// is a package that `go list ./...` lists, so that `go vet ./...` and
+// `go test ./...` cover it: the go command skips folders whose names start
+// with _ or . (the healthcheck, once in _meta/packaging, went unvetted).
+// The programs are those the magefile, Dockerfile.multistage and these
+// tests build.
+func TestShippedProgramsVetted(t *testing.T) {
+	listed := map[string]bool{}
+	for _, dir := range strings.Split(pkgRun(t, nil, "go", "-C", "..", "list", "-f", "{{.Dir}}", "./..."), "\n") {
+		listed[dir] = true
+	}
+	progs := []string{healthcheckPkg}
+	for file, re := range map[string]*regexp.Regexp{
+		"../magefile.go":           regexp.MustCompile(`goBuildStatic\(\w+, \w+, "([^"]+)"`),
+		"../Dockerfile.multistage": regexp.MustCompile(`go build [^;]*-o \S+ (\S+);`),
+	} {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := re.FindAllStringSubmatch(string(data), -1)
+		if len(found) < 2 {
+			t.Errorf("%s builds %d programs, want sflowbeat and the healthcheck: %v", file, len(found), found)
+		}
+		for _, m := range found {
+			progs = append(progs, filepath.Join("..", m[1]))
+		}
+	}
+	for _, p := range progs {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !listed[abs] {
+			t.Errorf("%s is shipped but not under ./...: go vet ./... and go test ./... skip it", p)
+		}
+	}
+}
+
 // finalStage returns the instructions of a Dockerfile's last stage, with
 // continuation lines joined and comments dropped.
 func finalStage(t *testing.T, path string) []string {
@@ -298,9 +339,9 @@ func contains(list []string, s string) bool {
 // TestHealthcheck runs the image's healthcheck against a beat that is not
 // there (unhealthy) and against a running beat's HTTP endpoint (healthy).
 func TestHealthcheck(t *testing.T) {
-	bins := buildPkgBins(t, t.TempDir(), runtime.GOARCH)
+	healthcheck := buildHealthcheck(t, t.TempDir(), runtime.GOARCH)
 	sock := filepath.Join(t.TempDir(), "http.sock")
-	_, errOut, err := pkgTry(nil, bins.healthcheck, "-endpoint", "unix://"+sock, "-timeout", "2s")
+	_, errOut, err := pkgTry(nil, healthcheck, "-endpoint", "unix://"+sock, "-timeout", "2s")
 	if err == nil || !strings.Contains(errOut, "unhealthy") {
 		t.Errorf("healthcheck without a beat: err %v, stderr %q; want exit 1, unhealthy", err, errOut)
 	}
@@ -312,7 +353,7 @@ func TestHealthcheck(t *testing.T) {
 	var out string
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
-		if out, errOut, err = pkgTry(nil, bins.healthcheck, "-endpoint", "unix://"+sock); err == nil {
+		if out, errOut, err = pkgTry(nil, healthcheck, "-endpoint", "unix://"+sock); err == nil {
 			break
 		}
 		time.Sleep(200 * time.Millisecond)

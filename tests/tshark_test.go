@@ -25,13 +25,10 @@ import (
 // TestTsharkAgrees writes RFC 3176 (sFlow v2 and v4) datagrams built from
 // the RFC's structures, and the datagrams of two v5 captures, into a pcap;
 // dissects it with tshark and with `sflowbeat decode`; and checks that every
-// field both report has the same value in both. tshark is required (CI:
-// apt-get install -y tshark).
+// field both report has the same value in both. Full tier: it needs
+// tshark.
 func TestTsharkAgrees(t *testing.T) {
-	tshark, err := exec.LookPath("tshark")
-	if err != nil {
-		t.Fatalf("tshark is required to cross-check the sFlow decoder: install it (apt-get install -y tshark): %v", err)
-	}
+	needTools(t, "tshark")
 	var payloads [][]byte
 	payloads = append(payloads, rfc3176Datagrams(tcpFrame(t))...)
 	for _, name := range []string{"akvorado-data-1140.pcap", "tcpdump-sflow-print-v6.pcap"} {
@@ -46,7 +43,7 @@ func TestTsharkAgrees(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "sflow.pcap")
 	writeSFlowPcap(t, path, payloads)
 
-	out, err := exec.Command(tshark, "-r", path, "-d", "udp.port==6343,sflow", "-T", "json", "--no-duplicate-keys").Output()
+	out, err := exec.Command("tshark", "-r", path, "-d", "udp.port==6343,sflow", "-T", "json", "--no-duplicate-keys").Output()
 	if err != nil {
 		t.Fatalf("tshark: %v", err)
 	}

@@ -4,7 +4,7 @@
 // this process; it reports throughput, loss, sflowbeat's CPU time per
 // delivered event and its peak resident memory.
 //
-//	go build -o /tmp/sflowbeat . && go run ./tests/loadbench -binary /tmp/sflowbeat -rate 45000 -duration 60s
+//	go build -o /tmp/sflowbeat . && go run ./dev-tools/loadbench -binary /tmp/sflowbeat -rate 45000 -duration 60s
 //
 // All traffic stays on 127.0.0.1.
 package main

@@ -23,7 +23,7 @@ func imageContextCmd(args []string) error {
 	root := fs.String("root", "../..", "repository root")
 	out := fs.String("out", "build/image", "context directory to create")
 	binary := fs.String("binary", "", "static linux binary of sflowbeat (required)")
-	healthcheck := fs.String("healthcheck", "", "static linux binary of _meta/packaging/healthcheck (required)")
+	healthcheck := fs.String("healthcheck", "", "static linux binary of cmd/healthcheck (required)")
 	arch := fs.String("arch", "amd64", "architecture of the binaries")
 	ca := fs.String("ca", "/etc/ssl/certs/ca-certificates.crt", "CA bundle to install")
 	allowDynamic := fs.Bool("allow-dynamic", false, "accept a dynamically linked sflowbeat (tests only)")

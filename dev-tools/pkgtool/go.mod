@@ -1,4 +1,4 @@
-module github.com/sflowbeat/sflowbeat/tests/pkgtool
+module github.com/sflowbeat/sflowbeat/dev-tools/pkgtool
 
 go 1.26
 

@@ -1,4 +1,4 @@
-module github.com/sflowbeat/sflowbeat/tests/fleetpkg
+module github.com/sflowbeat/sflowbeat/dev-tools/fleetpkg
 
 go 1.26
 

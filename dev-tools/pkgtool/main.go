@@ -7,8 +7,9 @@
 //	pkgtool image-context -root DIR -out DIR -binary PATH -healthcheck PATH [-allow-dynamic]
 //
 // It is its own Go module so that nfpm's dependencies stay out of the beat's
-// go.mod. The magefile's Package and Image targets and tests/packaging_test.go
-// run it with `go -C tests/pkgtool run .`.
+// go.mod. The magefile's Package and Image targets run it with
+// `go -C dev-tools/pkgtool run .`; tests/packaging_test.go and
+// tests/packaging_image_test.go build it and check what it makes.
 package main
 
 import (
