@@ -12,7 +12,7 @@ import (
 // maxFields bounds len(schema) (checked when the package starts) and
 // maxEntries the fields one document can set.
 const (
-	maxFields  = 512
+	maxFields  = 384
 	maxEntries = 255
 )
 
@@ -23,7 +23,7 @@ type kind uint8
 const (
 	kindUint     kind = iota + 1 // n
 	kindBool                     // n != 0
-	kindString                   // s
+	kindString                   // strs[n]
 	kindDecimal                  // n, written as a decimal string (keyword ids)
 	kindIP4                      // n: the address, big endian
 	kindIP6                      // n, n2: the address, big endian
@@ -31,17 +31,17 @@ const (
 	kindStrings                  // strLists[n]
 	kindUint32s                  // numLists[n]
 	kindTCPFlags                 // n: the TCP flag bits, written as their names
-	kindRelated                  // the distinct IPs of related (n of them)
+	kindRelated                  // the distinct IPs of source.ip and destination.ip
 	kindObject                   // objects[n], a map of plain Go values
 )
 
-// entry is one set field of a Doc.
+// entry is one set field of a Doc. It holds no pointer: what does (a
+// string, a list) is in the Doc, at index n.
 type entry struct {
 	f  field
 	k  kind
 	n  uint64
 	n2 uint64
-	s  string
 }
 
 // Doc holds the fields of one event, typed: no map is built and no value
@@ -54,15 +54,21 @@ type entry struct {
 // A Doc belongs to its event: it holds no reference to the datagram's
 // buffer, so the event can outlive it (the disk queue, slow outputs).
 type Doc struct {
-	set      [maxFields / 64]uint64 // fields that are set
-	pos      [maxFields]uint8       // their index in entries
-	entries  []entry
-	buf      [48]entry // entries' first backing array
+	// What holds pointers comes first, so that the garbage collector scans
+	// only the head of a Doc.
+	strs     []string
 	strLists [][]string
 	numLists [][]uint32
 	objects  []map[string]any
-	related  [2]netip.Addr
-	secs     [16]section // the top-level objects, for Fields
+	entries  []entry
+	secs     [12]section // the top-level objects, for Fields
+	strBuf   [12]string  // strs' first backing array
+	listBuf  [4][]string // strLists' first backing array
+
+	set  [maxFields / 64]uint64 // fields that are set
+	pos  [maxFields]uint8       // their index in entries
+	buf  [48]entry              // entries' first backing array
+	text [64]byte               // scratch of the writers, for the text of IPs, MACs and numbers
 }
 
 func init() {
@@ -74,7 +80,7 @@ func init() {
 // newDoc returns an empty Doc.
 func newDoc() *Doc {
 	d := &Doc{}
-	d.entries = d.buf[:0]
+	d.entries, d.strs, d.strLists = d.buf[:0], d.strBuf[:0], d.listBuf[:0]
 	return d
 }
 
@@ -103,9 +109,12 @@ func (d *Doc) Has(path string) bool {
 }
 
 // Setters, one per kind.
-func (d *Doc) uint(f field, v uint64)     { d.put(entry{f: f, k: kindUint, n: v}) }
-func (d *Doc) bool(f field, v bool)       { d.put(entry{f: f, k: kindBool, n: b2u(v)}) }
-func (d *Doc) str(f field, v string)      { d.put(entry{f: f, k: kindString, s: v}) }
+func (d *Doc) uint(f field, v uint64) { d.put(entry{f: f, k: kindUint, n: v}) }
+func (d *Doc) bool(f field, v bool)   { d.put(entry{f: f, k: kindBool, n: b2u(v)}) }
+func (d *Doc) str(f field, v string) {
+	d.strs = append(d.strs, v)
+	d.put(entry{f: f, k: kindString, n: uint64(len(d.strs) - 1)})
+}
 func (d *Doc) decimal(f field, v uint64)  { d.put(entry{f: f, k: kindDecimal, n: v}) }
 func (d *Doc) tcpFlags(f field, v uint16) { d.put(entry{f: f, k: kindTCPFlags, n: uint64(v)}) }
 
@@ -165,14 +174,23 @@ func (d *Doc) numbers(f field, v []uint32) {
 	d.put(entry{f: f, k: kindUint32s, n: uint64(len(d.numLists) - 1)})
 }
 
-// relatedIPs sets f to the distinct valid addresses of a and b.
-func (d *Doc) relatedIPs(f field, a, b netip.Addr) {
-	d.related[0], d.related[1] = a, b
-	n := uint64(1)
-	if b.IsValid() && b != a {
-		n = 2
+// related sets f to the distinct addresses of source.ip and
+// destination.ip, set before.
+func (d *Doc) related(f field) { d.put(entry{f: f, k: kindRelated}) }
+
+// relatedIPs returns the distinct addresses of source.ip and
+// destination.ip.
+func (d *Doc) relatedIPs() []netip.Addr {
+	var out []netip.Addr
+	for _, f := range [2]field{outerFlow.src.ip, outerFlow.dst.ip} {
+		if d.isSet(f) {
+			a := d.at(f).addr()
+			if len(out) == 0 || out[0] != a {
+				out = append(out, a)
+			}
+		}
 	}
-	d.put(entry{f: f, k: kindRelated, n: n})
+	return out
 }
 
 // object sets f to a map of plain Go values (the counter records).
@@ -181,22 +199,24 @@ func (d *Doc) object(f field, m map[string]any) {
 	d.put(entry{f: f, k: kindObject, n: uint64(len(d.objects) - 1)})
 }
 
-// each calls fn for the set fields in schema order, from field lo.
-func (d *Doc) each(lo field, fn func(e *entry) bool) {
-	for w := int(lo) / 64; w < len(d.set); w++ {
+// next returns the first set field from f on, in schema order, and
+// whether there is one. Iterating with it (not with a callback) keeps the
+// writers on the stack.
+func (d *Doc) next(f field) (field, bool) {
+	for w := int(f) / 64; w < len(d.set); w++ {
 		word := d.set[w]
-		if w == int(lo)/64 {
-			word &^= 1<<(uint(lo)%64) - 1
+		if w == int(f)/64 {
+			word &^= 1<<(uint(f)%64) - 1
 		}
-		for word != 0 {
-			f := field(w*64 + bits.TrailingZeros64(word))
-			word &= word - 1
-			if !fn(&d.entries[d.pos[f]]) {
-				return
-			}
+		if word != 0 {
+			return field(w*64 + bits.TrailingZeros64(word)), true
 		}
 	}
+	return 0, false
 }
+
+// at returns the entry of a set field.
+func (d *Doc) at(f field) *entry { return &d.entries[d.pos[f]] }
 
 // b2u converts a bool to 0 or 1.
 func b2u(b bool) uint64 {
@@ -247,7 +267,7 @@ func (e *entry) appendText(b []byte) []byte {
 	case kindMAC:
 		return appendMAC(b, e.macBytes())
 	}
-	return append(b, e.s...)
+	return b
 }
 
 // value returns the plain Go value of an entry, as Map puts it in maps.
@@ -258,7 +278,7 @@ func (d *Doc) value(e *entry) any {
 	case kindBool:
 		return e.n != 0
 	case kindString:
-		return e.s
+		return d.strs[e.n]
 	case kindDecimal, kindIP4, kindIP6, kindMAC:
 		return string(e.appendText(nil))
 	case kindStrings:
@@ -268,9 +288,9 @@ func (d *Doc) value(e *entry) any {
 	case kindTCPFlags:
 		return tcpFlagNames(uint16(e.n))
 	case kindRelated:
-		out := make([]string, e.n)
-		for i := range out {
-			out[i] = d.related[i].String()
+		var out []string
+		for _, a := range d.relatedIPs() {
+			out = append(out, a.String())
 		}
 		return out
 	case kindObject:
@@ -287,8 +307,8 @@ func (d *Doc) value(e *entry) any {
 func (d *Doc) Fields() mapstr.M {
 	m := make(mapstr.M, 16) // room for what libbeat adds (agent, host, data_stream...)
 	n, last := 0, ""
-	d.each(0, func(e *entry) bool {
-		segs := schema[e.f].segs
+	for f, ok := d.next(0); ok; f, ok = d.next(f + 1) {
+		e, segs := d.at(f), schema[f].segs
 		switch {
 		case segs[0] == last:
 		case len(segs) == 1 && e.k == kindStrings:
@@ -296,13 +316,12 @@ func (d *Doc) Fields() mapstr.M {
 		case len(segs) == 1:
 			m[segs[0]] = d.value(e)
 		default:
-			d.secs[n] = section{d: d, key: segs[0], lo: e.f}
+			d.secs[n] = section{d: d, lo: f}
 			m[segs[0]] = &d.secs[n]
 			n++
 		}
 		last = segs[0]
-		return true
-	})
+	}
 	return m
 }
 
@@ -314,8 +333,8 @@ func (d *Doc) Map() mapstr.M {
 	path := make([]mapstr.M, 1, 8) // path[i]: the open map at depth i
 	path[0] = root
 	var open []string
-	d.each(0, func(e *entry) bool {
-		segs := schema[e.f].segs
+	for f, ok := d.next(0); ok; f, ok = d.next(f + 1) {
+		segs := schema[f].segs
 		common := commonDepth(open, segs)
 		open, path = open[:common], path[:common+1]
 		for _, s := range segs[len(open) : len(segs)-1] {
@@ -323,9 +342,8 @@ func (d *Doc) Map() mapstr.M {
 			path[len(path)-1][s] = m
 			path, open = append(path, m), append(open, s)
 		}
-		path[len(path)-1][segs[len(segs)-1]] = d.value(e)
-		return true
-	})
+		path[len(path)-1][segs[len(segs)-1]] = d.value(d.at(f))
+	}
 	return root
 }
 
@@ -364,9 +382,8 @@ func cloneObject(m map[string]any) mapstr.M {
 // section is one top-level object of a Doc (source, network, sflow...),
 // the value of its key in Fields: go-structform folds it through Fold.
 type section struct {
-	d   *Doc
-	key string
-	lo  field // its first field
+	d  *Doc
+	lo field // its first field
 }
 
 // Fold writes the object to v (go-structform's gotype.Folder): the fast
@@ -375,15 +392,15 @@ func (s *section) Fold(v structform.ExtVisitor) error {
 	if err := v.OnObjectStart(-1, structform.AnyType); err != nil {
 		return err
 	}
-	w := writer{v: v, d: s.d, open: append(make([]string, 0, 8), s.key)}
-	s.d.each(s.lo, func(e *entry) bool {
-		segs := schema[e.f].segs
-		if segs[0] != s.key {
-			return false
+	key := schema[s.lo].segs[0]
+	w := writer{v: v, d: s.d, path: schema[s.lo].segs, open: 1} // the section's own object is open
+	for f, ok := s.d.next(s.lo); ok && w.err == nil; f, ok = s.d.next(f + 1) {
+		segs := schema[f].segs
+		if segs[0] != key {
+			break
 		}
-		w.write(e, segs)
-		return w.err == nil
-	})
+		w.write(s.d.at(f), segs)
+	}
 	if w.err != nil {
 		return w.err
 	}
@@ -399,28 +416,27 @@ func (s *section) Fold(v structform.ExtVisitor) error {
 type writer struct {
 	v    structform.ExtVisitor
 	d    *Doc
-	open []string
+	path []string // the path of the last field written (schema's segments)
+	open int      // the objects of path that are open
 	err  error
-	text [64]byte // scratch for the text of IPs, MACs and numbers
 }
 
 // write writes one entry.
 func (w *writer) write(e *entry, segs []string) {
-	w.closeTo(commonDepth(w.open, segs))
-	for _, s := range segs[len(w.open) : len(segs)-1] {
+	w.closeTo(commonDepth(w.path[:w.open], segs))
+	for _, s := range segs[w.open : len(segs)-1] {
 		w.do(w.v.OnKey(s))
 		w.do(w.v.OnObjectStart(-1, structform.AnyType))
-		w.open = append(w.open, s)
 	}
+	w.path, w.open = segs, len(segs)-1
 	w.do(w.v.OnKey(segs[len(segs)-1]))
 	w.value(e)
 }
 
 // closeTo closes the open objects deeper than depth.
 func (w *writer) closeTo(depth int) {
-	for len(w.open) > depth {
+	for ; w.open > depth; w.open-- {
 		w.do(w.v.OnObjectFinished())
-		w.open = w.open[:len(w.open)-1]
 	}
 }
 
@@ -439,9 +455,9 @@ func (w *writer) value(e *entry) {
 	case kindBool:
 		w.do(w.v.OnBool(e.n != 0))
 	case kindString:
-		w.do(w.v.OnString(e.s))
+		w.do(w.v.OnString(w.d.strs[e.n]))
 	case kindDecimal, kindIP4, kindIP6, kindMAC:
-		w.do(w.v.OnStringRef(e.appendText(w.text[:0])))
+		w.do(w.v.OnStringRef(e.appendText(w.d.text[:0])))
 	case kindStrings:
 		w.do(w.v.OnStringArray(w.d.strLists[e.n]))
 	case kindUint32s:
@@ -449,7 +465,7 @@ func (w *writer) value(e *entry) {
 	case kindTCPFlags:
 		w.flags(uint16(e.n))
 	case kindRelated:
-		w.related(int(e.n))
+		w.related()
 	case kindObject:
 		w.do(foldObject(w.v, w.d.objects[e.n]))
 	}
@@ -466,11 +482,21 @@ func (w *writer) flags(f uint16) {
 	w.do(w.v.OnArrayFinished())
 }
 
-// related writes the first n related IPs as an array.
-func (w *writer) related(n int) {
-	w.do(w.v.OnArrayStart(n, structform.StringType))
-	for _, a := range w.d.related[:n] {
-		w.do(w.v.OnStringRef(a.AppendTo(w.text[:0])))
+// related writes the distinct addresses of source.ip and destination.ip
+// as an array.
+func (w *writer) related() {
+	w.do(w.v.OnArrayStart(-1, structform.StringType))
+	var prev entry
+	for i, f := range [2]field{outerFlow.src.ip, outerFlow.dst.ip} {
+		if !w.d.isSet(f) {
+			continue
+		}
+		e := *w.d.at(f)
+		if i == 1 && prev.k == e.k && prev.n == e.n && prev.n2 == e.n2 {
+			continue // the same address
+		}
+		prev = e
+		w.do(w.v.OnStringRef(e.appendText(w.d.text[:0])))
 	}
 	w.do(w.v.OnArrayFinished())
 }

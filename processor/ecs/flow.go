@@ -175,7 +175,7 @@ func writeFlow(d *Doc, fl *flow, rate uint32) {
 	}
 	writeKey(d, fl, &outerFlow)
 	if fl.srcIP.IsValid() {
-		d.relatedIPs(fRelatedIP, fl.srcIP, fl.dstIP)
+		d.related(fRelatedIP)
 		if id := communityID(fl); id != "" {
 			d.str(fCommunityID, id)
 		}
