@@ -147,8 +147,8 @@ func TestAgentConfigExplicitIndex(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if in.Index != "my-flows" || in.DataStream.Enabled() {
-		t.Errorf("index %q, data streams %v; an explicit index replaces the data streams", in.Index, in.DataStream.Enabled())
+	if in.Index == nil || !in.Index.IsConst() || in.DataStream.Enabled() {
+		t.Errorf("index %v, data streams %v; an explicit index replaces the data streams", in.Index, in.DataStream.Enabled())
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/elastic/beats/v7/libbeat/common/cfgtype"
+	"github.com/elastic/beats/v7/libbeat/common/fmtstr"
 	conf "github.com/elastic/elastic-agent-libs/config"
 	"github.com/elastic/elastic-agent-libs/mapstr"
 
@@ -96,8 +97,11 @@ type Input struct {
 	Fields          mapstr.M  `config:"fields"`
 	FieldsUnderRoot bool      `config:"fields_under_root"`
 	Processors      []*conf.C `config:"processors"`
-	Index           string    `config:"index"`
-	Pipeline        string    `config:"pipeline"`
+	// Index sends the input's events to this index or data stream instead
+	// of libbeat's: a format string, as in Filebeat, with the beat's
+	// static fields and the event time (sflow-%{[agent.version]}-%{+yyyy.MM.dd}).
+	Index    *fmtstr.EventFormatString `config:"index"`
+	Pipeline string                    `config:"pipeline"`
 
 	// DataStream, when its namespace is set, routes events to data
 	// streams as Elastic Agent does: flow and drop events to
@@ -251,7 +255,7 @@ func (c *Input) Validate() error {
 	if c.ReadBuffer < 0 {
 		return fmt.Errorf("read_buffer %d must not be negative", c.ReadBuffer)
 	}
-	if c.Index != "" && c.DataStream.Enabled() {
+	if c.Index != nil && !c.Index.IsEmpty() && c.DataStream.Enabled() {
 		return errors.New("set either index or data_stream.namespace, not both: both name where events go")
 	}
 	return nil

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/elastic/beats/v7/libbeat/common/fmtstr"
 	conf "github.com/elastic/elastic-agent-libs/config"
 	"github.com/google/go-cmp/cmp"
 )
@@ -54,7 +55,7 @@ index: logs-sflow.flow-default
 		t.Fatal(err)
 	}
 	if got.ID != "edge" || got.Host != "[::1]:9999" || got.MaxMessageSize != 1500 ||
-		got.ReadBuffer != 16<<20 || got.QueueSize != 10 || len(got.Tags) != 2 || got.Index != "logs-sflow.flow-default" ||
+		got.ReadBuffer != 16<<20 || got.QueueSize != 10 || len(got.Tags) != 2 || indexString(got.Index) != "logs-sflow.flow-default" ||
 		got.Workers != 3 || len(got.AllowedExporters) != 2 {
 		t.Errorf("unexpected input config: %+v", got)
 	}
@@ -198,4 +199,13 @@ interface_names: [{exporter: "::ffff:192.0.2.1", if_index: 3, name: eth3}]
 	if !in.AllowedExporters.Contains(netip.MustParseAddr("::ffff:192.0.2.200")) || in.AllowedExporters.Contains(netip.MustParseAddr("192.0.3.1")) {
 		t.Error("Prefixes.Contains is wrong")
 	}
+}
+
+// indexString returns the expression of an index format string.
+func indexString(f *fmtstr.EventFormatString) string {
+	if f == nil {
+		return ""
+	}
+	ts, _ := fmtstr.NewTimestampFormatString(f, nil)
+	return ts.String()
 }

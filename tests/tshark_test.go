@@ -199,12 +199,13 @@ func normalizeTshark(key string, vals []string) []string {
 	return out
 }
 
-// omittedWhenZero are the fields the ECS mapping leaves out when 0
-// (unknown).
+// omittedWhenZero are the fields the ECS mapping leaves out when 0: unknown,
+// or carrying no information (no drops, the default 802.1p priority).
 var omittedWhenZero = map[string]bool{
 	"sflow.flow_sample.input_interface": true, "sflow.flow_sample.output_interface_value": true,
 	"sflow.flow_sample.multiple_outputs": true, "sflow_245.as": true, "sflow_245.srcAS": true,
 	"sflow_245.peerAS": true, "sflow_245.localpref": true,
+	"sflow.flow_sample.dropped_packets": true, "sflow_245.pri.in": true, "sflow_245.pri.out": true,
 }
 
 // fixedFields are the fields tshark reads before a flow sample's packet

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/elastic/beats/v7/libbeat/common/fmtstr"
 	"github.com/elastic/beats/v7/libbeat/management/status"
 	"github.com/elastic/elastic-agent-libs/logp"
 	"github.com/elastic/elastic-agent-libs/mapstr"
@@ -83,13 +84,13 @@ func TestHealth(t *testing.T) {
 // TestRouter checks that data stream routing sends counters and flows to
 // their data streams, and that it is off without a namespace.
 func TestRouter(t *testing.T) {
-	off := newRouter(config.DefaultInput())
+	off := newRouter(config.DefaultInput(), nil)
 	if ev := off.event(&ecs.Event{Doc: &ecs.Doc{}, Dataset: dataset.Flow}); ev.Meta != nil || ev.Fields["data_stream"] != nil {
 		t.Errorf("routing without a namespace: meta %v, fields %v", ev.Meta, ev.Fields)
 	}
 	c := config.DefaultInput()
 	c.DataStream.Namespace = "prod"
-	r := newRouter(c)
+	r := newRouter(c, nil)
 	for dataset, want := range map[string]string{
 		dataset.Flow: "logs-sflow.flow-prod", dataset.Drops: "logs-sflow.flow-prod", dataset.Counters: "metrics-sflow.counters-prod",
 	} {
@@ -114,7 +115,7 @@ func TestRouterDropsCounters(t *testing.T) {
 	off := false
 	c.DataStream.Namespace, c.DataStream.Counters = "prod", &off
 	evs := []ecs.Event{{Doc: &ecs.Doc{}, Dataset: dataset.Counters}, {Doc: &ecs.Doc{}, Dataset: dataset.Flow}}
-	out := newRouter(c).filter(evs, m, nil)
+	out := newRouter(c, nil).filter(evs, m, nil)
 	if len(out) != 1 || out[0].Meta["index"] != "logs-sflow.flow-prod" || m.countersDropped.Get() != 1 {
 		t.Errorf("%d events (%v), counters_dropped_total %d; want the flow event only and 1 dropped", len(out), out, m.countersDropped.Get())
 	}
@@ -153,7 +154,7 @@ func TestRouterMetadata(t *testing.T) {
 	c := config.DefaultInput()
 	c.DataStream.Namespace, c.Pipeline = "prod", "enrich"
 	c.Agent = config.AgentMetadata{InputID: "unit-1", StreamID: "flow-1", ID: "agent-1", Version: "9.3.0"}
-	r := newRouter(c)
+	r := newRouter(c, nil)
 	ev := r.event(&ecs.Event{Doc: &ecs.Doc{}, Dataset: dataset.Flow})
 	wantMeta := mapstr.M{"index": "logs-sflow.flow-prod", "pipeline": "enrich", "input_id": "unit-1", "stream_id": "flow-1"}
 	if diff := cmp.Diff(wantMeta, ev.Meta); diff != "" {
@@ -166,12 +167,38 @@ func TestRouterMetadata(t *testing.T) {
 		t.Errorf("elastic_agent.version %v", v)
 	}
 	c.Fields, c.FieldsUnderRoot = mapstr.M{"site": "par1"}, true
-	maps := newRouter(c)
+	maps := newRouter(c, nil)
 	ev = maps.event(&ecs.Event{Doc: &ecs.Doc{}, Dataset: dataset.Flow})
 	ev.Meta["index"] = "changed"
 	ev.Fields["data_stream"].(mapstr.M)["namespace"] = "changed"
 	again := maps.event(&ecs.Event{Doc: &ecs.Doc{}, Dataset: dataset.Flow})
 	if again.Meta["index"] != "logs-sflow.flow-prod" || again.Fields["data_stream"].(mapstr.M)["namespace"] != "prod" {
 		t.Errorf("a change to one event reached the next: %v, %v", again.Meta, again.Fields["data_stream"])
+	}
+}
+
+// TestRouterIndex: an input's index is a format string of the beat's
+// static fields and the event time, as in Filebeat; one that reads an
+// event field is refused.
+func TestRouterIndex(t *testing.T) {
+	static := fmtstr.FieldsForBeat("sflowbeat", "9.3.0")
+	at := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
+	for expr, want := range map[string]string{
+		"flows":                    "flows",
+		"flows-%{[agent.version]}": "flows-9.3.0",
+		"flows-%{[agent.version]}-%{+yyyy.MM.dd}": "flows-9.3.0-2026.12.02",
+	} {
+		c := config.DefaultInput()
+		c.Index = fmtstr.MustCompileEvent(expr)
+		if err := checkIndex(c.Index, static); err != nil {
+			t.Fatalf("%s: %v", expr, err)
+		}
+		ev := newRouter(c, static).event(&ecs.Event{Doc: &ecs.Doc{}, Dataset: dataset.Flow, Timestamp: at})
+		if ev.Meta["index"] != want {
+			t.Errorf("%s: index %v, want %s", expr, ev.Meta["index"], want)
+		}
+	}
+	if err := checkIndex(fmtstr.MustCompileEvent("flows-%{[event.dataset]}"), static); err == nil {
+		t.Error("an index that reads an event field was accepted")
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/elastic/beats/v7/libbeat/beat"
 	"github.com/elastic/beats/v7/libbeat/cfgfile"
+	"github.com/elastic/beats/v7/libbeat/common/fmtstr"
 	"github.com/elastic/beats/v7/libbeat/monitoring/inputmon"
 	"github.com/elastic/beats/v7/libbeat/processors"
 	conf "github.com/elastic/elastic-agent-libs/config"
@@ -40,8 +41,11 @@ type Factory struct {
 // NewFactory returns a Factory whose inputs log to log, register their
 // metrics under registry (the beat's inputs registry) and wait up to
 // shutdownTimeout, when they stop, for their events to be acknowledged.
-func NewFactory(log *logp.Logger, registry *monitoring.Registry, shutdownTimeout time.Duration) *Factory {
-	opts := options{shutdownTimeout: shutdownTimeout, acks: &ackSet{}}
+// The beat's name and version are the static fields of index format
+// strings.
+func NewFactory(info beat.Info, log *logp.Logger, registry *monitoring.Registry, shutdownTimeout time.Duration) *Factory {
+	opts := options{shutdownTimeout: shutdownTimeout, acks: &ackSet{},
+		indexFields: fmtstr.FieldsForBeat(info.Beat, info.Version)}
 	return &Factory{log: log, registry: registry, opts: opts, ports: &ports{}}
 }
 
@@ -125,6 +129,9 @@ type datagram struct {
 // pipeline.
 func newInput(c config.Input, p beat.PipelineConnector, log *logp.Logger, parent *monitoring.Registry, opts options) (*Input, error) {
 	log = log.Named("sflow").With("input_id", c.ID, "host", c.Host)
+	if err := checkIndex(c.Index, opts.indexFields); err != nil {
+		return nil, fmt.Errorf("sflow input %s: %w", c.ID, err)
+	}
 	conns, err := listenAll(c, log)
 	if err != nil {
 		return nil, err
@@ -156,7 +163,8 @@ func newInput(c config.Input, p beat.PipelineConnector, log *logp.Logger, parent
 // options are the beat-wide settings an input needs.
 type options struct {
 	shutdownTimeout time.Duration
-	acks            *ackSet // of every input, for Factory.WaitAcked
+	acks            *ackSet  // of every input, for Factory.WaitAcked
+	indexFields     mapstr.M // the static fields of index format strings
 }
 
 // listenAll binds c.Workers sockets to c.Host with SO_REUSEPORT, so that the
@@ -385,7 +393,7 @@ func (in *Input) enqueue(d *datagram) {
 func (in *Input) work() {
 	defer in.workers.Done()
 	w := worker.New(mapperOptions(in.cfg, in.names), in.m)
-	route := newRouter(in.cfg)
+	route := newRouter(in.cfg, in.opts.indexFields)
 	var out []beat.Event
 	for d := range in.queue {
 		in.m.queueLength.Set(uint64(len(in.queue)))

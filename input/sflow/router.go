@@ -1,8 +1,13 @@
 package sflow
 
 import (
+	"fmt"
+	"strings"
+	"time"
+
 	"github.com/elastic/beats/v7/libbeat/beat"
 	"github.com/elastic/beats/v7/libbeat/beat/events"
+	"github.com/elastic/beats/v7/libbeat/common/fmtstr"
 	"github.com/elastic/elastic-agent-libs/mapstr"
 
 	"github.com/sflowbeat/sflowbeat/config"
@@ -37,10 +42,11 @@ func interfaceNames(c config.Input) *ecs.InterfaceNames {
 // has no Meta).
 type router struct {
 	flow, counters dataStream
-	dropCounters   bool     // no counters data stream to write to
-	maps           bool     // build the fields as maps: fields_under_root could collide with them
-	elasticAgent   mapstr.M // elastic_agent.*, under Elastic Agent
-	agentID        string   // agent.id, under Elastic Agent
+	index          *fmtstr.TimestampFormatString // index, when it depends on the event time
+	dropCounters   bool                          // no counters data stream to write to
+	maps           bool                          // build the fields as maps: fields_under_root could collide with them
+	elasticAgent   mapstr.M                      // elastic_agent.*, under Elastic Agent
+	agentID        string                        // agent.id, under Elastic Agent
 }
 
 // dataStream is where events go: their @metadata, and the data_stream.*
@@ -49,16 +55,18 @@ type dataStream struct {
 	meta, fields mapstr.M
 }
 
-// newRouter returns the router of an input.
-func newRouter(c config.Input) router {
+// newRouter returns the router of an input; indexFields are the static
+// fields of its index format string.
+func newRouter(c config.Input, indexFields mapstr.M) router {
 	r := router{maps: c.FieldsUnderRoot && len(c.Fields) > 0, agentID: c.Agent.ID}
 	if a := c.Agent; a.ID != "" {
 		r.elasticAgent = mapstr.M{"id": a.ID, "version": a.Version, "snapshot": a.Snapshot}
 	}
 	d := c.DataStream
 	if !d.Enabled() {
-		r.flow = dataStream{meta: metadata(c, c.Index)}
-		r.counters = r.flow
+		index, timed := staticIndex(c.Index, indexFields)
+		r.flow = dataStream{meta: metadata(c, index)}
+		r.counters, r.index = r.flow, timed
 		return r
 	}
 	r.flow = newDataStream(c, d.FlowIndex(), d.Type, d.Dataset)
@@ -73,6 +81,36 @@ func newDataStream(c config.Input, index, typ, ds string) dataStream {
 		fields: mapstr.M{"type": typ, "dataset": ds, "namespace": c.DataStream.Namespace}}
 }
 
+// staticIndex returns the index of an input when it does not depend on
+// the event ("" for none), else the format string to run per event (one
+// with a time part, %{+yyyy.MM.dd}). Index format strings see the beat's
+// static fields and the event time only, as Filebeat's.
+func staticIndex(f *fmtstr.EventFormatString, static mapstr.M) (string, *fmtstr.TimestampFormatString) {
+	if f == nil || f.IsEmpty() {
+		return "", nil
+	}
+	ts, _ := fmtstr.NewTimestampFormatString(f, static) // cannot fail
+	if strings.Contains(ts.String(), "%{+") {
+		return "", ts
+	}
+	index, _ := ts.Run(time.Time{}) // checkIndex refused what would fail
+	return index, nil
+}
+
+// checkIndex refuses an index format string that reads a field other than
+// the beat's static ones: it would name no index.
+func checkIndex(f *fmtstr.EventFormatString, static mapstr.M) error {
+	if f == nil || f.IsEmpty() {
+		return nil
+	}
+	ts, _ := fmtstr.NewTimestampFormatString(f, static)
+	if _, err := ts.Run(time.Now()); err != nil {
+		return fmt.Errorf("index %q: %w: an input's index may use the beat's fields (%%{[agent.name]}, %%{[agent.version]}) "+
+			"and the event time (%%{+yyyy.MM.dd}) only, as in Filebeat", ts.String(), err)
+	}
+	return nil
+}
+
 // metadata returns the @metadata of an input's events: index and pipeline,
 // and, under Elastic Agent, the ids of the unit and stream; nil if empty.
 func metadata(c config.Input, index string) mapstr.M {
@@ -85,6 +123,16 @@ func metadata(c config.Input, index string) mapstr.M {
 	}
 	if len(m) == 0 {
 		return nil
+	}
+	return m
+}
+
+// timedIndex returns the @metadata of an event whose index depends on its
+// time (index: sflow-%{+yyyy.MM.dd}).
+func (r router) timedIndex(e *ecs.Event) mapstr.M {
+	m := r.flow.meta.Clone()
+	if index, err := r.index.Run(e.Timestamp); err == nil {
+		m[events.FieldMetaIndex] = index
 	}
 	return m
 }
@@ -110,6 +158,9 @@ func (r router) event(e *ecs.Event) beat.Event {
 		ds = r.counters
 	}
 	ev.Meta = ds.meta
+	if r.index != nil {
+		ev.Meta = r.timedIndex(e)
+	}
 	if ds.fields != nil {
 		ev.Fields["data_stream"] = ds.fields
 	}
