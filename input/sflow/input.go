@@ -112,7 +112,8 @@ type Input struct {
 	queue   chan *datagram      // datagrams waiting for a decoder
 	free    chan *datagram      // buffers ready for the readers
 
-	abandoned           atomic.Bool // the shutdown timeout passed: drop what is still queued
+	closing             chan struct{} // closed when Stop begins: the readers stop waiting
+	abandoned           atomic.Bool   // the shutdown timeout passed: drop what is still queued
 	startOnce, stopOnce sync.Once
 	readers, workers    sync.WaitGroup
 }
@@ -149,10 +150,11 @@ func newInput(c config.Input, p beat.PipelineConnector, log *logp.Logger, parent
 	}
 	in := &Input{
 		cfg: c, log: log, conns: conns, client: client, acked: acked, parent: parent, m: m, opts: opts,
-		names: interfaceNames(c),
-		warn:  newRateLog(log, 10*time.Second),
-		queue: make(chan *datagram, c.QueueSize),
-		free:  make(chan *datagram, c.QueueSize+c.Workers*2),
+		names:   interfaceNames(c),
+		warn:    newRateLog(log, 10*time.Second),
+		queue:   make(chan *datagram, c.QueueSize),
+		closing: make(chan struct{}),
+		free:    make(chan *datagram, c.QueueSize+c.Workers*2),
 	}
 	for range cap(in.free) {
 		in.free <- &datagram{buf: make([]byte, c.MaxMessageSize+1)}
@@ -302,6 +304,7 @@ func (in *Input) Stop() {
 		if in.health != nil {
 			in.health.stopping()
 		}
+		close(in.closing)
 		closeAll(in.conns)
 		if in.release != nil {
 			in.release()
@@ -351,7 +354,12 @@ func (in *Input) drain() {
 func (in *Input) read(conn *net.UDPConn) {
 	defer in.readers.Done()
 	for {
-		d := <-in.free
+		var d *datagram
+		select {
+		case d = <-in.free:
+		case <-in.closing:
+			return
+		}
 		n, from, err := conn.ReadFromUDPAddrPort(d.buf)
 		if err != nil {
 			in.free <- d
@@ -378,11 +386,15 @@ func (in *Input) isAllowed(addr netip.Addr) bool {
 	return len(in.cfg.AllowedExporters) == 0 || in.cfg.AllowedExporters.Contains(addr)
 }
 
-// enqueue hands d to the worker, or drops it when the queue is full.
+// enqueue hands d to the decoders. When their queue is full the reader
+// waits, and the socket's receive buffer (read_buffer) takes the burst;
+// beyond it the kernel drops datagrams, counted in system_packet_drops.
+// A datagram read while the input stops with a full queue is dropped and
+// counted.
 func (in *Input) enqueue(d *datagram) {
 	select {
 	case in.queue <- d:
-	default:
+	case <-in.closing:
 		in.m.datagramsDropped.Inc()
 		in.free <- d
 	}
