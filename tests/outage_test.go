@@ -26,6 +26,20 @@ func replayCapture(t *testing.T, addr, path string, rate int, d time.Duration) i
 	return int(sent)
 }
 
+// waitMetric waits until a counter of the input sflow-0 is not 0, and
+// returns its metrics.
+func waitMetric(t *testing.T, sock, name string, timeout time.Duration) map[string]any {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		m := inputMetrics(t, sock, "sflow-0")
+		if counter(m, name) != 0 || time.Now().After(deadline) {
+			return m
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+}
+
 // waitCount waits until the counting sink has n documents.
 func waitCount(t *testing.T, es *esmock.Server, n int, timeout time.Duration) {
 	t.Helper()
@@ -39,20 +53,22 @@ func waitCount(t *testing.T, es *esmock.Server, n int, timeout time.Duration) {
 }
 
 // TestOutageMemoryQueue takes Elasticsearch away under load with the default
-// memory queue: sflowbeat must neither crash nor wedge, must count what it
-// drops, and must deliver again when Elasticsearch is back.
+// memory queue: the pipeline fills, the readers wait, the socket's receive
+// buffer (small here) fills and the kernel drops what does not fit, which
+// the input reports (system_packet_drops). sflowbeat must neither crash nor
+// wedge, and must deliver again when Elasticsearch is back.
 func TestOutageMemoryQueue(t *testing.T) {
 	es := esmock.StartCounting()
 	defer es.Close()
 	es.SetReject(true)
 	sock := filepath.Join(t.TempDir(), "http.sock")
 	b := startBeat(t, beatConfig(es.URL, "127.0.0.1:0")+fmt.Sprintf("http.enabled: true\nhttp.host: unix://%s\n", sock)+
-		"sflowbeat.inputs.0.queue_size: 256\n")
+		"sflowbeat.inputs.0.queue_size: 256\nsflowbeat.inputs.0.read_buffer: 256KiB\n")
 	addr := b.listenAddrs(1)[0]
 	sent := replayCapture(t, addr, capture("overflowd-sflow.pcap"), 5000, 5*time.Second)
-	m := inputMetrics(t, sock, "sflow-0")
-	if counter(m, "datagrams_dropped_total") == 0 {
-		t.Errorf("%d samples sent into a full pipeline and nothing counted as dropped: %v", sent, m)
+	m := waitMetric(t, sock, "system_packet_drops", 15*time.Second) // the kernel's count is read every 2 s
+	if counter(m, "system_packet_drops") == 0 {
+		t.Errorf("%d samples sent into a full pipeline and a 256 KiB socket buffer, and no drop reported: %v", sent, m)
 	}
 	es.SetReject(false)
 	// Whatever was queued drains; then new traffic must flow completely.

@@ -139,6 +139,7 @@ func newInput(c config.Input, p beat.PipelineConnector, log *logp.Logger, parent
 	}
 	reg := inputmon.NewMetricsRegistry(c.ID, config.InputType, parent, log)
 	m := newMetrics(reg, c.Host, uint64(c.ReadBuffer), log)
+	m.watchKernel(conns)
 	acked := &acks{acked: m.eventsAcked, dropped: m.eventsDropped}
 	opts.acks.add(acked)
 	client, err := connect(c, p, log, acked)

@@ -1,6 +1,7 @@
 package sflow
 
 import (
+	"net"
 	"sync"
 	"time"
 
@@ -37,8 +38,10 @@ type metrics struct {
 	queueLength     *monitoring.Uint // datagrams waiting for a worker (gauge)
 
 	udpMu       sync.Mutex       // netmetrics.UDP.EventReceived is not safe for concurrent readers
-	udp         *netmetrics.UDP  // kernel receive queue and drops, arrival histograms
-	kernelDrops *monitoring.Uint // udp's system_packet_drops (nil if absent)
+	udp         *netmetrics.UDP  // Filebeat's UDP input metrics: arrival histograms, receive counts
+	kernelDrops *monitoring.Uint // system_packet_drops, set by kernelStats
+	kernelQueue *monitoring.Uint // receive_queue_length, set by kernelStats
+	kernel      *kernelStats     // reads the kernel's view of the sockets
 }
 
 // received counts a datagram read from a socket.
@@ -79,8 +82,10 @@ func newMetrics(reg *monitoring.Registry, host string, readBuffer uint64, log *l
 	for _, c := range decoder.DatagramCauses() {
 		m.invalidByCause[c] = monitoring.NewUint(byCause, c+"_total")
 	}
-	m.udp = netmetrics.NewUDP(reg, host, readBuffer, 10*time.Second, log)
+	// No netmetrics poller: kernelStats reads the drops of every socket.
+	m.udp = netmetrics.NewUDP(reg, host, readBuffer, 0, log)
 	m.kernelDrops, _ = reg.Get("system_packet_drops").(*monitoring.Uint)
+	m.kernelQueue, _ = reg.Get("receive_queue_length").(*monitoring.Uint)
 	return m
 }
 
@@ -104,7 +109,16 @@ func (m *metrics) Decoded(dg *decoded.Datagram) {
 	m.recordsInvalid.Add(uint64(s.RecordsMalformed))
 }
 
+// watchKernel starts reading the kernel's drops and receive queue of the
+// input's sockets.
+func (m *metrics) watchKernel(conns []*net.UDPConn) {
+	m.kernel = startKernelStats(conns, m.kernelDrops, m.kernelQueue)
+}
+
 // close stops the kernel metrics poller.
 func (m *metrics) close() {
+	if m.kernel != nil {
+		m.kernel.close()
+	}
 	m.udp.Close()
 }
