@@ -26,7 +26,7 @@ const (
 	kindString                   // strs[n]
 	kindDecimal                  // n, written as a decimal string (keyword ids)
 	kindIP4                      // n: the address, big endian
-	kindIP6                      // n, n2: the address, big endian
+	kindIP6                      // ip6s[n]
 	kindMAC                      // n: the 6 bytes, big endian
 	kindStrings                  // strLists[n]
 	kindUint32s                  // numLists[n]
@@ -38,10 +38,9 @@ const (
 // entry is one set field of a Doc. It holds no pointer: what does (a
 // string, a list) is in the Doc, at index n.
 type entry struct {
-	f  field
-	k  kind
-	n  uint64
-	n2 uint64
+	f field
+	k kind
+	n uint64
 }
 
 // Doc holds the fields of one event, typed: no map is built and no value
@@ -61,14 +60,17 @@ type Doc struct {
 	numLists [][]uint32
 	objects  []map[string]any
 	entries  []entry
+	ip6s     [][16]byte  // IPv6 addresses
 	secs     [12]section // the top-level objects, for Fields
 	strBuf   [12]string  // strs' first backing array
 	listBuf  [4][]string // strLists' first backing array
 
+	tops uint32                 // the top-level keys that are set, a bit each
 	set  [maxFields / 64]uint64 // fields that are set
 	pos  [maxFields]uint8       // their index in entries
-	buf  [48]entry              // entries' first backing array
+	buf  [56]entry              // entries' first backing array: room for a flow event with every option
 	text [64]byte               // scratch of the writers, for the text of IPs, MACs and numbers
+	ip6B [4][16]byte            // ip6s' first backing array
 }
 
 func init() {
@@ -80,7 +82,7 @@ func init() {
 // newDoc returns an empty Doc.
 func newDoc() *Doc {
 	d := &Doc{}
-	d.entries, d.strs, d.strLists = d.buf[:0], d.strBuf[:0], d.listBuf[:0]
+	d.entries, d.strs, d.strLists, d.ip6s = d.buf[:0], d.strBuf[:0], d.listBuf[:0], d.ip6B[:0]
 	return d
 }
 
@@ -94,6 +96,7 @@ func (d *Doc) put(e entry) {
 		return // cannot happen: no event has that many fields
 	}
 	d.set[e.f/64] |= 1 << (e.f % 64)
+	d.tops |= schema[e.f].top
 	d.pos[e.f] = uint8(len(d.entries))
 	d.entries = append(d.entries, e)
 }
@@ -140,8 +143,8 @@ func (d *Doc) ip(f field, a netip.Addr) {
 		d.put(entry{f: f, k: kindIP4, n: uint64(b[0])<<24 | uint64(b[1])<<16 | uint64(b[2])<<8 | uint64(b[3])})
 		return
 	}
-	b := a.As16()
-	d.put(entry{f: f, k: kindIP6, n: be64(b[:8]), n2: be64(b[8:])})
+	d.ip6s = append(d.ip6s, a.As16())
+	d.put(entry{f: f, k: kindIP6, n: uint64(len(d.ip6s) - 1)})
 }
 
 // ipSpecified sets f to an address unless it is absent or unspecified
@@ -184,7 +187,7 @@ func (d *Doc) relatedIPs() []netip.Addr {
 	var out []netip.Addr
 	for _, f := range [2]field{outerFlow.src.ip, outerFlow.dst.ip} {
 		if d.isSet(f) {
-			a := d.at(f).addr()
+			a := d.addr(d.at(f))
 			if len(out) == 0 || out[0] != a {
 				out = append(out, a)
 			}
@@ -226,25 +229,12 @@ func b2u(b bool) uint64 {
 	return 0
 }
 
-// be64 reads 8 big-endian bytes.
-func be64(b []byte) uint64 {
-	var v uint64
-	for _, c := range b[:8] {
-		v = v<<8 | uint64(c)
-	}
-	return v
-}
-
 // addr returns the address of an IP entry.
-func (e *entry) addr() netip.Addr {
+func (d *Doc) addr(e *entry) netip.Addr {
 	if e.k == kindIP4 {
 		return netip.AddrFrom4([4]byte{byte(e.n >> 24), byte(e.n >> 16), byte(e.n >> 8), byte(e.n)})
 	}
-	var b [16]byte
-	for i := range 8 {
-		b[i], b[8+i] = byte(e.n>>(56-8*i)), byte(e.n2>>(56-8*i))
-	}
-	return netip.AddrFrom16(b)
+	return netip.AddrFrom16(d.ip6s[e.n])
 }
 
 // macBytes returns the address of a MAC entry.
@@ -258,12 +248,12 @@ func (e *entry) macBytes() [6]byte {
 
 // appendText appends the text of a string-like entry (decimal, IP, MAC)
 // to b.
-func (e *entry) appendText(b []byte) []byte {
+func (d *Doc) appendText(b []byte, e *entry) []byte {
 	switch e.k {
 	case kindDecimal:
 		return strconv.AppendUint(b, e.n, 10)
 	case kindIP4, kindIP6:
-		return e.addr().AppendTo(b)
+		return d.addr(e).AppendTo(b)
 	case kindMAC:
 		return appendMAC(b, e.macBytes())
 	}
@@ -280,7 +270,7 @@ func (d *Doc) value(e *entry) any {
 	case kindString:
 		return d.strs[e.n]
 	case kindDecimal, kindIP4, kindIP6, kindMAC:
-		return string(e.appendText(nil))
+		return string(d.appendText(nil, e))
 	case kindStrings:
 		return append([]string(nil), d.strLists[e.n]...)
 	case kindUint32s:
@@ -305,7 +295,7 @@ func (d *Doc) value(e *entry) any {
 // to. Nothing can read inside the sections as maps: use Map when
 // processors or format strings must.
 func (d *Doc) Fields() mapstr.M {
-	m := make(mapstr.M, 16) // room for what libbeat adds (agent, host, data_stream...)
+	m := make(mapstr.M, bits.OnesCount32(d.tops)+4) // room for what the input and libbeat add (agent, host, data_stream...)
 	n, last := 0, ""
 	for f, ok := d.next(0); ok; f, ok = d.next(f + 1) {
 		e, segs := d.at(f), schema[f].segs
@@ -457,7 +447,7 @@ func (w *writer) value(e *entry) {
 	case kindString:
 		w.do(w.v.OnString(w.d.strs[e.n]))
 	case kindDecimal, kindIP4, kindIP6, kindMAC:
-		w.do(w.v.OnStringRef(e.appendText(w.d.text[:0])))
+		w.do(w.v.OnStringRef(w.d.appendText(w.d.text[:0], e)))
 	case kindStrings:
 		w.do(w.v.OnStringArray(w.d.strLists[e.n]))
 	case kindUint32s:
@@ -486,17 +476,17 @@ func (w *writer) flags(f uint16) {
 // as an array.
 func (w *writer) related() {
 	w.do(w.v.OnArrayStart(-1, structform.StringType))
-	var prev entry
-	for i, f := range [2]field{outerFlow.src.ip, outerFlow.dst.ip} {
+	var prev netip.Addr
+	for _, f := range [2]field{outerFlow.src.ip, outerFlow.dst.ip} {
 		if !w.d.isSet(f) {
 			continue
 		}
-		e := *w.d.at(f)
-		if i == 1 && prev.k == e.k && prev.n == e.n && prev.n2 == e.n2 {
+		a := w.d.addr(w.d.at(f))
+		if a == prev {
 			continue // the same address
 		}
-		prev = e
-		w.do(w.v.OnStringRef(e.appendText(w.d.text[:0])))
+		prev = a
+		w.do(w.v.OnStringRef(a.AppendTo(w.d.text[:0])))
 	}
 	w.do(w.v.OnArrayFinished())
 }

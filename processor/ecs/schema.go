@@ -18,6 +18,7 @@ const noField field = 1<<16 - 1
 type fieldInfo struct {
 	path string
 	segs []string // path split on '.'
+	top  uint32   // the bit of its top-level key (segs[0])
 }
 
 // schema is every declared field, sorted by path; index maps paths to
@@ -35,8 +36,13 @@ func buildSchema(docs []FieldDoc) ([]fieldInfo, map[string]field) {
 	slices.Sort(paths)
 	s := make([]fieldInfo, len(paths))
 	idx := make(map[string]field, len(paths))
+	tops := map[string]uint32{}
 	for i, p := range paths {
-		s[i] = fieldInfo{path: p, segs: strings.Split(p, ".")}
+		segs := strings.Split(p, ".")
+		if _, ok := tops[segs[0]]; !ok {
+			tops[segs[0]] = 1 << len(tops) // fewer than 32 top-level keys: checked by a test
+		}
+		s[i] = fieldInfo{path: p, segs: segs, top: tops[segs[0]]}
 		idx[p] = field(i)
 	}
 	return s, idx
