@@ -1,0 +1,2 @@
+// Package accounting is the stage between decode and map.
+package accounting

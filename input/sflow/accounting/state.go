@@ -1,0 +1,186 @@
+package accounting
+
+import (
+	"container/list"
+	"time"
+)
+
+// exporter returns the state of exporter k, created when new, and marks it
+// the most recently seen of its shard.
+func (a *Accounting) exporter(sh *shard, k Exporter, now int64) *exporter {
+	e := sh.exporters[k]
+	if e == nil {
+		e = &exporter{key: k, w: newWindow(a.c.window), uptimes: make([]uint32, a.c.window),
+			rule: ruleFor(a.rules, k.Agent), sources: make(map[sourceKey]*source)}
+		sh.exporters[k] = e
+		e.elem = sh.exLRU.PushFront(e)
+		if a.stats.Exporters.Add(1) > a.c.maxExp && a.evictExporter(sh, true) {
+			a.stats.ExportersEvicted.Add(1)
+		}
+	} else {
+		sh.exLRU.MoveToFront(e.elem)
+	}
+	e.lastSeen = now
+	return e
+}
+
+// source returns the state of the data source k of exporter e, created
+// when new, and marks it the most recently seen of its shard.
+func (a *Accounting) source(sh *shard, e *exporter, k sourceKey, now int64) *source {
+	s := e.sources[k]
+	if s == nil {
+		s = a.newSource(e, k)
+		e.sources[k] = s
+		s.elem = sh.srcLRU.PushFront(s)
+		if a.stats.Sources.Add(1) > a.c.maxSrc && a.evictSource(sh, true) {
+			a.stats.SourcesEvicted.Add(1)
+		}
+	} else {
+		sh.srcLRU.MoveToFront(s.elem)
+	}
+	s.lastSeen = now
+	return s
+}
+
+// newSource returns the state of a new data source k of e.
+func (a *Accounting) newSource(e *exporter, k sourceKey) *source {
+	s := &source{key: k, ex: e, w: newWindow(a.c.window), epoch: e.epoch}
+	if k.kind == kindFlow && a.c.compWindow > 0 {
+		s.comp = newCompensation(a.c.compWindow)
+	}
+	if k.kind == kindFlow && k.id.Type == 0 {
+		s.rec = &ifReconcile{}
+	}
+	return s
+}
+
+// evictExporter forgets the least recently seen exporter of sh, with its
+// sources; keepNewest spares the most recently seen (the one being added).
+func (a *Accounting) evictExporter(sh *shard, keepNewest bool) bool {
+	b := sh.exLRU.Back()
+	if b == nil || keepNewest && b == sh.exLRU.Front() {
+		return false
+	}
+	a.removeExporter(sh, b.Value.(*exporter))
+	return true
+}
+
+// evictSource forgets the least recently seen data source of sh;
+// keepNewest spares the most recently seen (the one being added).
+func (a *Accounting) evictSource(sh *shard, keepNewest bool) bool {
+	b := sh.srcLRU.Back()
+	if b == nil || keepNewest && b == sh.srcLRU.Front() {
+		return false
+	}
+	a.removeSource(sh, b.Value.(*source))
+	return true
+}
+
+// removeExporter forgets e and its sources.
+func (a *Accounting) removeExporter(sh *shard, e *exporter) {
+	for _, s := range e.sources {
+		sh.srcLRU.Remove(s.elem)
+	}
+	a.stats.Sources.Add(-int64(len(e.sources)))
+	sh.exLRU.Remove(e.elem)
+	delete(sh.exporters, e.key)
+	a.stats.Exporters.Add(-1)
+}
+
+// removeSource forgets s.
+func (a *Accounting) removeSource(sh *shard, s *source) {
+	sh.srcLRU.Remove(s.elem)
+	delete(s.ex.sources, s.key)
+	a.stats.Sources.Add(-1)
+}
+
+// Flush counts as missing the gaps that have been open for ReorderTimeout
+// at now, forgets the exporters and sources idle for IdleTimeout, and
+// evicts what is beyond MaxExporters and MaxSources. Call it every second
+// or so, so that gaps are counted when no datagram follows them.
+func (a *Accounting) Flush(now time.Time) {
+	t := now.UnixNano()
+	for i := range a.shards {
+		a.flushShard(&a.shards[i], t)
+	}
+	for a.stats.Exporters.Load() > a.c.maxExp && a.evictOldest(exporterLRU, a.evictExporter) {
+		a.stats.ExportersEvicted.Add(1)
+	}
+	for a.stats.Sources.Load() > a.c.maxSrc && a.evictOldest(sourceLRU, a.evictSource) {
+		a.stats.SourcesEvicted.Add(1)
+	}
+}
+
+// flushShard settles the timed-out gaps of the shard, then forgets its
+// idle exporters and sources.
+func (a *Accounting) flushShard(sh *shard, now int64) {
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	for _, e := range sh.exporters {
+		before := e.p.Counts
+		e.settle(now, &a.c)
+		a.stats.add(&before, &e.p.Counts)
+	}
+	for b := sh.exLRU.Back(); b != nil && now-b.Value.(*exporter).lastSeen >= a.c.idle; b = sh.exLRU.Back() {
+		a.removeExporter(sh, b.Value.(*exporter))
+	}
+	for b := sh.srcLRU.Back(); b != nil && now-b.Value.(*source).lastSeen >= a.c.idle; b = sh.srcLRU.Back() {
+		a.removeSource(sh, b.Value.(*source))
+	}
+}
+
+// lastSeen is the receive time of the last datagram or sample of an LRU
+// list entry.
+func lastSeen(v any) int64 {
+	if e, ok := v.(*exporter); ok {
+		return e.lastSeen
+	}
+	return v.(*source).lastSeen
+}
+
+// exporterLRU and sourceLRU select a list of a shard.
+func exporterLRU(sh *shard) *list.List { return &sh.exLRU }
+func sourceLRU(sh *shard) *list.List   { return &sh.srcLRU }
+
+// evictOldest evicts, with evict, the least recently seen entry of the
+// lists that lru selects, across all shards.
+func (a *Accounting) evictOldest(lru func(*shard) *list.List, evict func(*shard, bool) bool) bool {
+	var oldest *shard
+	var at int64
+	for i := range a.shards {
+		sh := &a.shards[i]
+		sh.mu.Lock()
+		if b := lru(sh).Back(); b != nil && (oldest == nil || lastSeen(b.Value) < at) {
+			oldest, at = sh, lastSeen(b.Value)
+		}
+		sh.mu.Unlock()
+	}
+	if oldest == nil {
+		return false
+	}
+	oldest.mu.Lock()
+	defer oldest.mu.Unlock()
+	return evict(oldest, false)
+}
+
+// Reconcile returns, for every interface and direction whose flow samples
+// or counter samples closed an interval since the last call, the flow
+// estimate and the counter octets, ordered by exporter, ifIndex and
+// direction; then it starts a new period. Call it every reconcile_period.
+func (a *Accounting) Reconcile() []Reconciliation {
+	var rows []Reconciliation
+	for i := range a.shards {
+		sh := &a.shards[i]
+		sh.mu.Lock()
+		for _, e := range sh.exporters {
+			for _, s := range e.sources {
+				if s.rec != nil {
+					rows = s.rec.appendPeriod(rows, s)
+				}
+			}
+		}
+		sh.mu.Unlock()
+	}
+	sortReconciliations(rows)
+	return rows
+}
