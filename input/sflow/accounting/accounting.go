@@ -136,7 +136,7 @@ func (a *Accounting) samples(sh *shard, e *exporter, dg *decoder.Datagram, now i
 	for i := range dg.DropSamples {
 		d := &dg.DropSamples[i]
 		_, cls := a.place(sh, e, sourceKey{kindDrop, d.SourceID}, d.SequenceNumber, now)
-		res.Drops[i] = verdict(cls, &e.p.samples.Drop)
+		res.Drops[i] = verdict(cls, &e.p.received.DropSamples)
 	}
 }
 
@@ -161,7 +161,7 @@ func verdict(cls class, accepted *uint64) Verdict {
 // source and the compensation factor, and its bytes for reconciliation.
 func (a *Accounting) flow(sh *shard, e *exporter, fs *decoder.FlowSample, now int64, r *FlowResult) {
 	s, cls := a.place(sh, e, sourceKey{kindFlow, fs.SourceID}, fs.SequenceNumber, now)
-	*r = FlowResult{Verdict: verdict(cls, &e.p.samples.Flow)}
+	*r = FlowResult{Verdict: verdict(cls, &e.p.received.FlowSamples)}
 	if r.Verdict == Duplicate {
 		return
 	}
@@ -197,7 +197,7 @@ func (a *Accounting) factor(s *source, cls class, fs *decoder.FlowSample, rate u
 // number close a reconciliation interval of the flow source of its ifIndex.
 func (a *Accounting) counter(sh *shard, e *exporter, cs *decoder.CounterSample, now int64) Verdict {
 	_, cls := a.place(sh, e, sourceKey{kindCounter, cs.SourceID}, cs.SequenceNumber, now)
-	v := verdict(cls, &e.p.samples.Counter)
+	v := verdict(cls, &e.p.received.CounterSamples)
 	if cs.Records.Has&decoder.HasGenericIf == 0 || cls != clsAdvance && cls != clsFirst {
 		return v
 	}

@@ -5,9 +5,12 @@ import (
 	"time"
 )
 
-// SampleCounts counts samples by kind.
-type SampleCounts struct {
-	Flow, Counter, Drop uint64
+// Received counts the datagrams and samples received, duplicates excluded.
+type Received struct {
+	Datagrams      uint64
+	FlowSamples    uint64
+	CounterSamples uint64
+	DropSamples    uint64
 }
 
 // ExporterHealth is what one exporter sent, and lost, over a period.
@@ -15,8 +18,7 @@ type ExporterHealth struct {
 	Exporter  Exporter
 	FirstSeen time.Time // receive time of its first datagram in the period
 	LastSeen  time.Time // and of its last
-	Datagrams uint64    // datagrams received, duplicates excluded
-	Samples   SampleCounts
+	Received  Received
 	Counts
 	Rates      []uint32 // distinct sampling_rate values reported, ascending, at most MaxRates
 	RatesOther uint64   // flow samples whose rate did not fit in Rates
@@ -31,31 +33,30 @@ type ExporterHealth struct {
 type period struct {
 	Counts
 	first, last int64
-	datagrams   uint64
-	samples     SampleCounts
+	received    Received
 	pool, drops uint64
 	rates       rateSet
 }
 
 // seen notes a datagram received at now.
 func (p *period) seen(now int64) {
-	if p.datagrams == 0 || now < p.first {
+	if p.received.Datagrams == 0 || now < p.first {
 		p.first = now
 	}
 	p.last = max(p.last, now)
-	p.datagrams++
+	p.received.Datagrams++
 }
 
 // active reports whether anything happened in the period.
 func (p *period) active() bool {
-	return p.datagrams != 0 || p.Counts != Counts{}
+	return p.received.Datagrams != 0 || p.Counts != Counts{}
 }
 
 // health returns the period as an ExporterHealth.
 func (p *period) health(key Exporter) ExporterHealth {
-	h := ExporterHealth{Exporter: key, Datagrams: p.datagrams, Samples: p.samples, Counts: p.Counts,
+	h := ExporterHealth{Exporter: key, Received: p.received, Counts: p.Counts,
 		Rates: p.rates.sorted(), RatesOther: p.rates.other, SamplePool: p.pool, AgentDrops: p.drops}
-	if p.datagrams != 0 {
+	if p.received.Datagrams != 0 {
 		h.FirstSeen, h.LastSeen = time.Unix(0, p.first), time.Unix(0, p.last)
 	}
 	return h
