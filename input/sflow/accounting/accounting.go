@@ -19,21 +19,24 @@ const (
 	Duplicate                // drop it: the same number was received already
 )
 
-// FlowResult is what Account says of one flow sample.
-type FlowResult struct {
+// SampleResult is what Account says of one flow or drop sample.
+type SampleResult struct {
 	Verdict    Verdict
 	Rate       uint32     // sampling rate to apply: 1 in Rate packets (0: missing)
 	RateSource RateSource // where Rate comes from
 	Factor     float64    // loss compensation factor, >= 1 (1 without LossCompensation)
 }
 
+// unsampled is the result of a drop sample: every drop is reported.
+var unsampled = SampleResult{Rate: 1, RateSource: RateUnsampled, Factor: 1}
+
 // Result is what Account says of one datagram. Its slices are reused:
 // keep one Result per worker.
 type Result struct {
 	Verdict  Verdict
-	Flows    []FlowResult // one per Datagram.FlowSamples, in order
-	Counters []Verdict    // one per Datagram.CounterSamples
-	Drops    []Verdict    // one per Datagram.DropSamples (not sampled: rate 1)
+	Flows    []SampleResult // one per Datagram.FlowSamples, in order
+	Counters []Verdict      // one per Datagram.CounterSamples
+	Drops    []SampleResult // one per Datagram.DropSamples: rate 1, RateUnsampled
 }
 
 // shardCount is the number of shards of the state; a datagram locks one.
@@ -117,9 +120,9 @@ func (a *Accounting) Account(dg *decoder.Datagram, now time.Time, res *Result) {
 
 // duplicate marks every sample of a duplicate datagram as a duplicate.
 func (r *Result) duplicate(dg *decoder.Datagram) {
-	r.Flows = fill(resize(r.Flows, len(dg.FlowSamples)), FlowResult{Verdict: Duplicate})
+	r.Flows = fill(resize(r.Flows, len(dg.FlowSamples)), SampleResult{Verdict: Duplicate})
 	r.Counters = fill(resize(r.Counters, len(dg.CounterSamples)), Duplicate)
-	r.Drops = fill(resize(r.Drops, len(dg.DropSamples)), Duplicate)
+	r.Drops = fill(resize(r.Drops, len(dg.DropSamples)), SampleResult{Verdict: Duplicate})
 }
 
 // samples accounts the samples of a datagram that is not a duplicate.
@@ -136,7 +139,8 @@ func (a *Accounting) samples(sh *shard, e *exporter, dg *decoder.Datagram, now i
 	for i := range dg.DropSamples {
 		d := &dg.DropSamples[i]
 		_, cls := a.place(sh, e, sourceKey{kindDrop, d.SourceID}, d.SequenceNumber, now)
-		res.Drops[i] = verdict(cls, &e.p.received.DropSamples)
+		res.Drops[i] = unsampled
+		res.Drops[i].Verdict = verdict(cls, &e.p.received.DropSamples)
 	}
 }
 
@@ -159,9 +163,9 @@ func verdict(cls class, accepted *uint64) Verdict {
 
 // flow accounts a flow sample: its number, its rate, the pool growth of its
 // source and the compensation factor, and its bytes for reconciliation.
-func (a *Accounting) flow(sh *shard, e *exporter, fs *decoder.FlowSample, now int64, r *FlowResult) {
+func (a *Accounting) flow(sh *shard, e *exporter, fs *decoder.FlowSample, now int64, r *SampleResult) {
 	s, cls := a.place(sh, e, sourceKey{kindFlow, fs.SourceID}, fs.SequenceNumber, now)
-	*r = FlowResult{Verdict: verdict(cls, &e.p.received.FlowSamples)}
+	*r = SampleResult{Verdict: verdict(cls, &e.p.received.FlowSamples)}
 	if r.Verdict == Duplicate {
 		return
 	}

@@ -181,10 +181,11 @@ func runSampleSteps(a *Accounting, steps []sampleStep) string {
 
 // sampleVerdict is the verdict of the only sample of a datagram.
 func sampleVerdict(r *Result) Verdict {
-	for _, vs := range [][]Verdict{r.Counters, r.Drops} {
-		if len(vs) == 1 {
-			return vs[0]
-		}
+	switch {
+	case len(r.Counters) == 1:
+		return r.Counters[0]
+	case len(r.Drops) == 1:
+		return r.Drops[0].Verdict
 	}
 	return r.Flows[0].Verdict
 }
@@ -252,8 +253,8 @@ func TestDuplicateDatagramSkipsSamples(t *testing.T) {
 	var res Result
 	a.Account(dg, t0, &res)
 	a.Account(dg, t0, &res)
-	want := Result{Verdict: Duplicate, Flows: []FlowResult{{Verdict: Duplicate}},
-		Counters: []Verdict{Duplicate}, Drops: []Verdict{Duplicate}}
+	want := Result{Verdict: Duplicate, Flows: []SampleResult{{Verdict: Duplicate}},
+		Counters: []Verdict{Duplicate}, Drops: []SampleResult{{Verdict: Duplicate}}}
 	if diff := cmp.Diff(want, res); diff != "" {
 		t.Errorf("result of the duplicate (-want +got):\n%s", diff)
 	}
