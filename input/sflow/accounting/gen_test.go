@@ -25,6 +25,7 @@ type agent struct {
 	uptime   uint32
 	rate     uint32 // sampling_rate of the flow samples
 	frame    uint32 // frame_length of the flow samples
+	egress   bool   // flow samples see packets leave (output ifIndex = source index)
 	sources  map[sourceKey]*genSource
 	uptimeMs uint32 // uptime step; 10 when 0
 }
@@ -63,8 +64,17 @@ func (g *agent) skip(k kind, index, n uint32) {
 	s.seq += n
 	if k == kindFlow {
 		s.pool += n * g.rate
-		g.src(kindCounter, index).octets += uint64(n) * g.bytesPerSample()
+		*g.octets(index) += uint64(n) * g.bytesPerSample()
 	}
+}
+
+// octets returns the interface counter (ifInOctets, or ifOutOctets for
+// egress sampling) that the flow samples of the interface index grow.
+func (g *agent) octets(index uint32) *uint64 {
+	if g.egress {
+		return &g.src(kindCounter, index).outOcts
+	}
+	return &g.src(kindCounter, index).octets
 }
 
 // bytesPerSample is the traffic one flow sample stands for.
@@ -102,7 +112,7 @@ func (g *agent) add(dg *decoder.Datagram, s sample) {
 	switch s.kind {
 	case kindFlow:
 		src.pool += g.rate
-		g.src(kindCounter, s.index).octets += g.bytesPerSample()
+		*g.octets(s.index) += g.bytesPerSample()
 		dg.FlowSamples = append(dg.FlowSamples, g.flowSample(n, id, src))
 	case kindCounter:
 		dg.CounterSamples = append(dg.CounterSamples, decoder.CounterSample{SequenceNumber: n, SourceID: id,
@@ -113,12 +123,17 @@ func (g *agent) add(dg *decoder.Datagram, s sample) {
 	}
 }
 
-// flowSample returns flow sample n of data source id, sampled on input id.
+// flowSample returns flow sample n of data source id, sampled on input id
+// (on output id with egress), the other interface being 1000.
 func (g *agent) flowSample(n uint32, id decoder.SourceID, src *genSource) decoder.FlowSample {
+	in, out := id.Index, uint32(1000)
+	if g.egress {
+		in, out = out, in
+	}
 	return decoder.FlowSample{SequenceNumber: n, SourceID: id, SamplingRate: g.rate,
 		SamplePool: src.pool, Drops: src.drops,
-		Input:  decoder.Interface{Format: decoder.IfFormatSingle, Value: id.Index},
-		Output: decoder.Interface{Format: decoder.IfFormatSingle, Value: 1000},
+		Input:  decoder.Interface{Format: decoder.IfFormatSingle, Value: in},
+		Output: decoder.Interface{Format: decoder.IfFormatSingle, Value: out},
 		Records: decoder.FlowRecords{Has: decoder.HasSampledHeader,
 			SampledHeader: decoder.SampledHeader{Protocol: decoder.HeaderProtoEthernet, FrameLength: g.frame}}}
 }
@@ -173,3 +188,6 @@ func wantCounts(t *testing.T, a *Accounting, want Counts) {
 // later is the time far enough after t0 for every gap to be final, and
 // before the state expires.
 var later = t0.Add(time.Minute)
+
+// equateAddr lets cmp compare netip.Addr values.
+var equateAddr = cmp.Comparer(func(a, b netip.Addr) bool { return a == b })
