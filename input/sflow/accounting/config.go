@@ -134,6 +134,11 @@ type RateRule struct {
 
 // Validate checks the rule.
 func (r *RateRule) Validate() error {
+	return errors.Join(r.problems()...)
+}
+
+// problems lists what is wrong with the rule.
+func (r *RateRule) problems() []error {
 	var errs []error
 	if len(r.Exporters) == 0 {
 		errs = append(errs, errors.New("exporters must list at least one CIDR (0.0.0.0/0 and ::/0 match all)"))
@@ -149,14 +154,14 @@ func (r *RateRule) Validate() error {
 	if r.Mode != ModeDefault && r.Mode != ModeOverride {
 		errs = append(errs, fmt.Errorf(`mode must be "default" or "override", got %v`, r.Mode))
 	}
-	return errors.Join(errs...)
+	return errs
 }
 
 // validateRules validates each rule, naming it by its place in the list.
 func validateRules(rules []RateRule) error {
 	var errs []error
 	for i := range rules {
-		if err := rules[i].Validate(); err != nil {
+		for _, err := range rules[i].problems() {
 			errs = append(errs, fmt.Errorf("sampling[%d]: %w", i, err))
 		}
 	}
