@@ -206,7 +206,7 @@ func (a *Accounting) counter(sh *shard, e *exporter, cs *decoder.CounterSample, 
 		return v
 	}
 	g := &cs.Records.GenericIf
-	if f := e.sources[sourceKey{kindFlow, decoder.SourceID{Index: g.IfIndex}}]; f != nil && f.rec != nil {
+	if f := e.sources.get(sourceKey{kindFlow, decoder.SourceID{Index: g.IfIndex}}); f != nil && f.rec != nil {
 		f.rec.counters(g, cls == clsFirst)
 	}
 	return v

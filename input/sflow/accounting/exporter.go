@@ -22,7 +22,7 @@ type exporter struct {
 	epoch    uint32   // counts the restarts; a source restarts when its epoch differs
 	stray    stray
 	rule     *RateRule // first sampling rule that matches the agent, or nil
-	sources  map[sourceKey]*source
+	sources  sourceSet
 	elem     *list.Element // in the shard's exporter LRU list
 	lastSeen int64
 	p        period
@@ -149,7 +149,7 @@ func laterBy(a, b uint32, tol int64) bool {
 // have been pending for the reorder timeout at now.
 func (e *exporter) settle(now int64, c *params) {
 	e.p.Datagrams.Missing += e.w.settle(now, c.timeout)
-	for _, s := range e.sources {
+	for s := range e.sources.all() {
 		if s.epoch == e.epoch {
 			e.p.Samples.Missing += s.w.settle(now, c.timeout)
 		}

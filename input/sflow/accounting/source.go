@@ -2,6 +2,7 @@ package accounting
 
 import (
 	"container/list"
+	"iter"
 
 	"github.com/sflowbeat/sflowbeat/input/sflow/decoder"
 )
@@ -21,6 +22,48 @@ const (
 type sourceKey struct {
 	kind kind
 	id   decoder.SourceID
+}
+
+// sourceSet holds the data sources of an exporter: a map per kind, keyed
+// by the source_id as one word (type << 32 | index), which hashes faster
+// than a struct.
+type sourceSet struct {
+	byKind [kindDrop + 1]map[uint64]*source
+	n      int
+}
+
+// word packs a source_id into a map key.
+func word(id decoder.SourceID) uint64 { return uint64(id.Type)<<32 | uint64(id.Index) }
+
+// get returns the source k, or nil.
+func (m *sourceSet) get(k sourceKey) *source { return m.byKind[k.kind][word(k.id)] }
+
+// put adds s.
+func (m *sourceSet) put(s *source) {
+	if m.byKind[s.key.kind] == nil {
+		m.byKind[s.key.kind] = make(map[uint64]*source)
+	}
+	m.byKind[s.key.kind][word(s.key.id)] = s
+	m.n++
+}
+
+// remove forgets the source k.
+func (m *sourceSet) remove(k sourceKey) {
+	delete(m.byKind[k.kind], word(k.id))
+	m.n--
+}
+
+// all yields every source.
+func (m *sourceSet) all() iter.Seq[*source] {
+	return func(yield func(*source) bool) {
+		for _, byID := range m.byKind {
+			for _, s := range byID {
+				if !yield(s) {
+					return
+				}
+			}
+		}
+	}
 }
 
 // source is the state of one data source of one kind.

@@ -11,40 +11,49 @@ func (a *Accounting) exporter(sh *shard, k Exporter, now int64) *exporter {
 	e := sh.exporters[k]
 	if e == nil {
 		e = &exporter{key: k, w: newWindow(a.c.window), uptimes: make([]uint32, a.c.window),
-			rule: ruleFor(a.rules, k.Agent), sources: make(map[sourceKey]*source)}
+			rule: ruleFor(a.rules, k.Agent), lastSeen: now}
 		sh.exporters[k] = e
 		e.elem = sh.exLRU.PushFront(e)
 		if a.stats.Exporters.Add(1) > a.c.maxExp && a.evictExporter(sh, true) {
 			a.stats.ExportersEvicted.Add(1)
 		}
-	} else {
-		sh.exLRU.MoveToFront(e.elem)
 	}
-	e.lastSeen = now
+	touch(&sh.exLRU, e.elem, &e.lastSeen, now)
 	return e
 }
 
 // source returns the state of the data source k of exporter e, created
 // when new, and marks it the most recently seen of its shard.
 func (a *Accounting) source(sh *shard, e *exporter, k sourceKey, now int64) *source {
-	s := e.sources[k]
+	s := e.sources.get(k)
 	if s == nil {
-		s = a.newSource(e, k)
-		e.sources[k] = s
+		s = a.newSource(e, k, now)
+		e.sources.put(s)
 		s.elem = sh.srcLRU.PushFront(s)
 		if a.stats.Sources.Add(1) > a.c.maxSrc && a.evictSource(sh, true) {
 			a.stats.SourcesEvicted.Add(1)
 		}
-	} else {
-		sh.srcLRU.MoveToFront(s.elem)
 	}
-	s.lastSeen = now
+	touch(&sh.srcLRU, s.elem, &s.lastSeen, now)
 	return s
 }
 
-// newSource returns the state of a new data source k of e.
-func (a *Accounting) newSource(e *exporter, k sourceKey) *source {
-	s := &source{key: k, ex: e, w: newWindow(a.c.window), epoch: e.epoch}
+// touchEvery is how often, in receive time, an entry moves to the front of
+// its LRU list: a busy source does not rewrite the list for every sample,
+// and the ages of the entries are known to within touchEvery.
+const touchEvery = int64(100 * time.Millisecond)
+
+// touch marks the entry elem, last seen at *seen, as seen at now.
+func touch(l *list.List, elem *list.Element, seen *int64, now int64) {
+	if now-*seen >= touchEvery {
+		l.MoveToFront(elem)
+		*seen = now
+	}
+}
+
+// newSource returns the state of a new data source k of e, seen at now.
+func (a *Accounting) newSource(e *exporter, k sourceKey, now int64) *source {
+	s := &source{key: k, ex: e, w: newWindow(a.c.window), epoch: e.epoch, lastSeen: now}
 	if k.kind == kindFlow && a.c.compWindow > 0 {
 		s.comp = newCompensation(a.c.compWindow)
 	}
@@ -78,10 +87,10 @@ func (a *Accounting) evictSource(sh *shard, keepNewest bool) bool {
 
 // removeExporter forgets e and its sources.
 func (a *Accounting) removeExporter(sh *shard, e *exporter) {
-	for _, s := range e.sources {
+	for s := range e.sources.all() {
 		sh.srcLRU.Remove(s.elem)
 	}
-	a.stats.Sources.Add(-int64(len(e.sources)))
+	a.stats.Sources.Add(-int64(e.sources.n))
 	sh.exLRU.Remove(e.elem)
 	delete(sh.exporters, e.key)
 	a.stats.Exporters.Add(-1)
@@ -90,7 +99,7 @@ func (a *Accounting) removeExporter(sh *shard, e *exporter) {
 // removeSource forgets s.
 func (a *Accounting) removeSource(sh *shard, s *source) {
 	sh.srcLRU.Remove(s.elem)
-	delete(s.ex.sources, s.key)
+	s.ex.sources.remove(s.key)
 	a.stats.Sources.Add(-1)
 }
 
@@ -173,7 +182,7 @@ func (a *Accounting) Reconcile() []Reconciliation {
 		sh := &a.shards[i]
 		sh.mu.Lock()
 		for _, e := range sh.exporters {
-			for _, s := range e.sources {
+			for s := range e.sources.all() {
 				if s.rec != nil {
 					rows = s.rec.appendPeriod(rows, s)
 				}
