@@ -24,7 +24,8 @@ func (s *Sequence) note(cls class, missing uint64) {
 	}
 }
 
-// Counts are the loss and rate counters of an exporter over a period.
+// Counts are loss and rate counters: of an exporter over a period
+// (ExporterHealth), or of an Accounting since New (Stats.Load).
 type Counts struct {
 	Datagrams      Sequence
 	Samples        Sequence // of flow, counter and drop data sources together
