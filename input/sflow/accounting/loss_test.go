@@ -60,15 +60,37 @@ func runSteps(a *Accounting, steps []step) string {
 	return v
 }
 
+// sequenceCase is a case of the sequence tests, whose steps are S.
+type sequenceCase[S any] struct {
+	name     string
+	window   uint32 // 0: the default
+	steps    []S
+	verdicts string // of the datagrams or samples, "P" process, "D" duplicate
+	want     Counts
+}
+
+// runSequenceCases runs the cases: run accounts the steps and returns the
+// verdicts; then every gap is made final and the counts are checked.
+func runSequenceCases[S any](t *testing.T, tests []sequenceCase[S], run func(*Accounting, []S) string) {
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := newTest(t, func(c *Config) {
+				if tt.window != 0 {
+					c.ReorderWindow = tt.window
+				}
+			})
+			if got := run(a, tt.steps); got != tt.verdicts {
+				t.Errorf("verdicts = %s, want %s", got, tt.verdicts)
+			}
+			a.Flush(later)
+			wantCounts(t, a, tt.want)
+		})
+	}
+}
+
 func TestDatagramSequence(t *testing.T) {
 	const top = math.MaxUint32
-	tests := []struct {
-		name     string
-		window   uint32 // 0: the default
-		steps    []step
-		verdicts string
-		want     Counts
-	}{
+	tests := []sequenceCase[step]{
 		{name: "in order", steps: dgs(1, 2, 3, 4, 5), verdicts: "PPPPP"},
 		{name: "planted loss", steps: dgs(1, 2, 4, 5, 9, 10), verdicts: "PPPPPP",
 			want: Counts{Datagrams: Sequence{Missing: 4}}},
@@ -119,20 +141,7 @@ func TestDatagramSequence(t *testing.T) {
 				{n: 3, u: 30}, {n: 4, u: 40, sub: 1}},
 			verdicts: "PPPPPP", want: Counts{Datagrams: Sequence{Missing: 1}}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			a := newTest(t, func(c *Config) {
-				if tt.window != 0 {
-					c.ReorderWindow = tt.window
-				}
-			})
-			if got := runSteps(a, tt.steps); got != tt.verdicts {
-				t.Errorf("verdicts = %s, want %s", got, tt.verdicts)
-			}
-			a.Flush(later)
-			wantCounts(t, a, tt.want)
-		})
-	}
+	runSequenceCases(t, tests, runSteps)
 }
 
 // sampleStep is a datagram carrying one sample (or, with flush, a Flush).
@@ -193,13 +202,7 @@ func sampleVerdict(r *Result) Verdict {
 func TestSampleSequence(t *testing.T) {
 	const top = math.MaxUint32
 	flow1, flow2 := flowOn(1), flowOn(2)
-	tests := []struct {
-		name     string
-		window   uint32
-		steps    []sampleStep
-		verdicts string
-		want     Counts
-	}{
+	tests := []sequenceCase[sampleStep]{
 		{name: "planted loss", steps: samplesOf(flow1, 1, 2, 5, 6, 8), verdicts: "PPPPP",
 			want: Counts{Samples: Sequence{Missing: 3}}},
 		{name: "reordered", steps: samplesOf(flow1, 1, 3, 2, 4), verdicts: "PPPP",
@@ -228,20 +231,7 @@ func TestSampleSequence(t *testing.T) {
 		{name: "sequence_number wraps", steps: samplesOf(flow1, top-1, top, 0, 2), verdicts: "PPPP",
 			want: Counts{Samples: Sequence{Missing: 1}}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			a := newTest(t, func(c *Config) {
-				if tt.window != 0 {
-					c.ReorderWindow = tt.window
-				}
-			})
-			if got := runSampleSteps(a, tt.steps); got != tt.verdicts {
-				t.Errorf("verdicts = %s, want %s", got, tt.verdicts)
-			}
-			a.Flush(later)
-			wantCounts(t, a, tt.want)
-		})
-	}
+	runSequenceCases(t, tests, runSampleSteps)
 }
 
 // TestDuplicateDatagramSkipsSamples checks that the samples of a duplicate

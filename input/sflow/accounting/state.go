@@ -66,23 +66,32 @@ func (a *Accounting) newSource(e *exporter, k sourceKey, now int64) *source {
 // evictExporter forgets the least recently seen exporter of sh, with its
 // sources; keepNewest spares the most recently seen (the one being added).
 func (a *Accounting) evictExporter(sh *shard, keepNewest bool) bool {
-	b := sh.exLRU.Back()
-	if b == nil || keepNewest && b == sh.exLRU.Front() {
-		return false
+	e, ok := oldest[*exporter](&sh.exLRU, keepNewest)
+	if ok {
+		a.removeExporter(sh, e)
 	}
-	a.removeExporter(sh, b.Value.(*exporter))
-	return true
+	return ok
 }
 
 // evictSource forgets the least recently seen data source of sh;
 // keepNewest spares the most recently seen (the one being added).
 func (a *Accounting) evictSource(sh *shard, keepNewest bool) bool {
-	b := sh.srcLRU.Back()
-	if b == nil || keepNewest && b == sh.srcLRU.Front() {
-		return false
+	s, ok := oldest[*source](&sh.srcLRU, keepNewest)
+	if ok {
+		a.removeSource(sh, s)
 	}
-	a.removeSource(sh, b.Value.(*source))
-	return true
+	return ok
+}
+
+// oldest returns the least recently seen entry of the LRU list l, unless
+// keepNewest and it is the only one.
+func oldest[T any](l *list.List, keepNewest bool) (T, bool) {
+	b := l.Back()
+	if b == nil || keepNewest && b == l.Front() {
+		var none T
+		return none, false
+	}
+	return b.Value.(T), true
 }
 
 // removeExporter forgets e and its sources.
