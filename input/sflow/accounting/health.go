@@ -69,17 +69,14 @@ func (p *period) health(key Exporter) ExporterHealth {
 func (a *Accounting) Snapshot(now time.Time) []ExporterHealth {
 	a.Flush(now)
 	var out []ExporterHealth
-	for i := range a.shards {
-		sh := &a.shards[i]
-		sh.mu.Lock()
+	a.eachShard(func(sh *shard) {
 		for _, e := range sh.exporters {
 			if e.p.active() {
 				out = append(out, e.p.health(e.key))
 			}
 			e.p = period{}
 		}
-		sh.mu.Unlock()
-	}
+	})
 	slices.SortFunc(out, func(a, b ExporterHealth) int { return compareExporters(a.Exporter, b.Exporter) })
 	return out
 }

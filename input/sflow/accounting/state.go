@@ -118,9 +118,7 @@ func (a *Accounting) removeSource(sh *shard, s *source) {
 // or so, so that gaps are counted when no datagram follows them.
 func (a *Accounting) Flush(now time.Time) {
 	t := now.UnixNano()
-	for i := range a.shards {
-		a.flushShard(&a.shards[i], t)
-	}
+	a.eachShard(func(sh *shard) { a.flushShard(sh, t) })
 	for a.stats.Exporters.Load() > a.c.maxExp && a.evictOldest(exporterLRU, a.evictExporter) {
 		a.stats.ExportersEvicted.Add(1)
 	}
@@ -129,11 +127,9 @@ func (a *Accounting) Flush(now time.Time) {
 	}
 }
 
-// flushShard settles the timed-out gaps of the shard, then forgets its
-// idle exporters and sources.
+// flushShard settles the timed-out gaps of the locked shard, then forgets
+// its idle exporters and sources.
 func (a *Accounting) flushShard(sh *shard, now int64) {
-	sh.mu.Lock()
-	defer sh.mu.Unlock()
 	for _, e := range sh.exporters {
 		before := e.p.Counts
 		e.settle(now, &a.c)
@@ -165,14 +161,11 @@ func sourceLRU(sh *shard) *list.List   { return &sh.srcLRU }
 func (a *Accounting) evictOldest(lru func(*shard) *list.List, evict func(*shard, bool) bool) bool {
 	var oldest *shard
 	var at int64
-	for i := range a.shards {
-		sh := &a.shards[i]
-		sh.mu.Lock()
+	a.eachShard(func(sh *shard) {
 		if b := lru(sh).Back(); b != nil && (oldest == nil || lastSeen(b.Value) < at) {
 			oldest, at = sh, lastSeen(b.Value)
 		}
-		sh.mu.Unlock()
-	}
+	})
 	if oldest == nil {
 		return false
 	}
@@ -187,9 +180,7 @@ func (a *Accounting) evictOldest(lru func(*shard) *list.List, evict func(*shard,
 // direction; then it starts a new period. Call it every reconcile_period.
 func (a *Accounting) Reconcile() []Reconciliation {
 	var rows []Reconciliation
-	for i := range a.shards {
-		sh := &a.shards[i]
-		sh.mu.Lock()
+	a.eachShard(func(sh *shard) {
 		for _, e := range sh.exporters {
 			for s := range e.sources.all() {
 				if s.rec != nil {
@@ -197,8 +188,17 @@ func (a *Accounting) Reconcile() []Reconciliation {
 				}
 			}
 		}
-		sh.mu.Unlock()
-	}
+	})
 	sortReconciliations(rows)
 	return rows
+}
+
+// eachShard calls f with every shard, locked.
+func (a *Accounting) eachShard(f func(*shard)) {
+	for i := range a.shards {
+		sh := &a.shards[i]
+		sh.mu.Lock()
+		f(sh)
+		sh.mu.Unlock()
+	}
 }
