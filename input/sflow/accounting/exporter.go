@@ -44,16 +44,7 @@ func (e *exporter) datagram(n, u uint32, now int64, c *params) Verdict {
 		e.resolveStray(n, u, c.tolerance)
 	}
 	cls := e.w.classify(n)
-	switch {
-	case cls == clsBehind && !laterBy(e.uptimeAt(e.w.high), u, c.tolerance):
-		e.stray = stray{set: true, n: n, u: u}
-		return Process
-	case cls == clsFirst:
-		e.restart(n, u)
-		return Process
-	case e.restarted(cls, n, u, c.tolerance):
-		e.p.SequenceResets++
-		e.restart(n, u)
+	if e.breaks(cls, n, u, c.tolerance) {
 		return Process
 	}
 	e.p.Datagrams.note(cls, e.w.place(n, now, cls))
@@ -62,6 +53,25 @@ func (e *exporter) datagram(n, u uint32, now int64, c *params) Verdict {
 	}
 	e.uptimes[n&(e.w.size-1)] = u
 	return Process
+}
+
+// breaks handles a datagram n of class cls that does not continue the
+// sequence, and reports whether it did: the first datagram, a restart, or
+// a datagram far behind whose uptime is not later (a stray, decided by the
+// next datagram).
+func (e *exporter) breaks(cls class, n, u uint32, tol int64) bool {
+	switch {
+	case cls == clsBehind && !laterBy(e.uptimeAt(e.w.high), u, tol):
+		e.stray = stray{set: true, n: n, u: u}
+	case cls == clsFirst:
+		e.restart(n, u)
+	case e.restarted(cls, n, u, tol):
+		e.p.SequenceResets++
+		e.restart(n, u)
+	default:
+		return false
+	}
+	return true
 }
 
 // resolveStray decides, with the datagram after it, what the stray was: if

@@ -17,6 +17,9 @@ type step struct {
 	flush bool
 }
 
+// ms is a millisecond.
+const ms = time.Millisecond
+
 // upAt is the uptime the tests give datagram n: 10 ms per number.
 func upAt(n uint32) uint32 { return 1_000_000 + 10*n }
 
@@ -107,6 +110,12 @@ func TestDatagramSequence(t *testing.T) {
 		{name: "timeout judged by the next datagram",
 			steps:    []step{{n: 1, u: upAt(1)}, {n: 3, u: upAt(3)}, {n: 4, u: upAt(4), at: 2 * time.Second}, {n: 2, u: upAt(2), at: 2 * time.Second}},
 			verdicts: "PPPP", want: Counts{Datagrams: Sequence{Missing: 1, Late: 1}}},
+		{name: "more groups of gaps than marks: settled late, never early", steps: cat(
+			[]step{{n: 1, u: upAt(1)}, {n: 3, u: upAt(3), at: 100 * ms}, {n: 5, u: upAt(5), at: 200 * ms},
+				{n: 7, u: upAt(7), at: 300 * ms}, {n: 9, u: upAt(9), at: 400 * ms}, {n: 11, u: upAt(11), at: 500 * ms}},
+			[]step{{flush: true, at: 2150 * ms}, {n: 4, u: upAt(4), at: 2150 * ms}},  // 2 is final, 4 is not
+			[]step{{flush: true, at: 2450 * ms}, {n: 8, u: upAt(8), at: 2450 * ms}}), // 6 is final, 8 merged with 10
+			verdicts: "PPPPPPPP", want: Counts{Datagrams: Sequence{Missing: 3, Reordered: 2}}},
 		{name: "after the window: missing, then a straggler, late", window: 64,
 			steps: cat(dgs(1, 2), dgs(span(4, 100)...), dgs(3, 101)), verdicts: "PP" + strings.Repeat("P", 97) + "PP",
 			want: Counts{Datagrams: Sequence{Missing: 1, Late: 1}}},

@@ -152,9 +152,11 @@ func lastSeen(v any) int64 {
 	return v.(*source).lastSeen
 }
 
-// exporterLRU and sourceLRU select a list of a shard.
+// exporterLRU selects the exporter LRU list of a shard.
 func exporterLRU(sh *shard) *list.List { return &sh.exLRU }
-func sourceLRU(sh *shard) *list.List   { return &sh.srcLRU }
+
+// sourceLRU selects the data source LRU list of a shard.
+func sourceLRU(sh *shard) *list.List { return &sh.srcLRU }
 
 // evictOldest evicts, with evict, the least recently seen entry of the
 // lists that lru selects, across all shards.

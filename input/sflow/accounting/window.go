@@ -26,9 +26,10 @@ const maxMarks = 4
 // 0 < b-a < 2^31.
 //
 // A number below the highest that is not seen, and not before the first,
-// is a pending gap until it is settled: counted missing when the highest number moves size or more past
-// it, or when it has been pending for the reorder timeout. Every number up to
-// base is settled (seen, or counted missing).
+// is a pending gap until it is settled: counted missing when the highest
+// number moves size or more past it, or when it has been pending for the
+// reorder timeout. Every number up to base is settled (seen, or counted
+// missing).
 type window struct {
 	started bool
 	first   uint32   // number the sequence started at
