@@ -1,220 +1,193 @@
-// Command loadbench measures sflowbeat end to end on one machine: a loopback
-// UDP generator replays real sFlow datagrams at a given sample rate to a
-// running sflowbeat, which publishes to an Elasticsearch-protocol sink in
-// this process; it reports throughput, loss, sflowbeat's CPU time per
-// delivered event and its peak resident memory.
+// Command loadbench measures, in one run on one machine, sflowbeat and the
+// chain it replaces, side by side. A loopback UDP generator replays the
+// sFlow datagrams of a capture at a given sample rate to
 //
-//	go build -o /tmp/sflowbeat . && go run ./dev-tools/loadbench -binary /tmp/sflowbeat -rate 45000 -duration 60s
+//   - sflowbeat, which publishes to an Elasticsearch-protocol sink in this
+//     process, and
+//   - the chain: GoFlow2 (v2.2.6), which writes JSON lines to a file, and
+//     Filebeat (built from the same beats module as sflowbeat), which tails
+//     the file and publishes to its own sink, both with their defaults.
 //
-// All traffic stays on 127.0.0.1.
+// For each it reports what was sent and delivered, the loss, the CPU time
+// (user+system, from /proc) of the measured processes per delivered event,
+// and their peak resident memory; then the ratio of CPU per delivered event,
+// chain / sflowbeat. GoFlow2 drops counter samples, so the chain is measured
+// over flow samples only. Generator, sinks and measured processes share the
+// machine's cores (nothing is pinned); sink CPU is not counted; all traffic
+// stays on 127.0.0.1.
+//
+//	go build -o /tmp/sflowbeat . && go run ./dev-tools/loadbench -binary /tmp/sflowbeat -rate 45000 -duration 30s
+//
+// GoFlow2 and Filebeat are built from the module in dev-tools/loadbench/chain,
+// once per content of that module, into build/loadbench.
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
-	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
-	"github.com/sflowbeat/sflowbeat/tests/beatmon"
-	"github.com/sflowbeat/sflowbeat/tests/esmock"
 	"github.com/sflowbeat/sflowbeat/tests/replay"
 )
 
 // options are the command-line flags.
 type options struct {
+	mode     string // sflowbeat, chain or both
 	binary   string
 	pcap     string
-	rate     int
+	rates    []int
 	duration time.Duration
-	extra    string
+	tuning   tuning
+	shipped  string // the repository's sflowbeat.yml, for -tuning shipped
+	chainMod string // the Go module that builds GoFlow2 and Filebeat
+	buildDir string
 	settle   time.Duration
+	json     bool
 }
 
+// Modes are the valid values of -mode.
+var modes = []string{"both", "sflowbeat", "chain"}
+
 func main() {
-	var o options
-	flag.StringVar(&o.binary, "binary", "./sflowbeat", "sflowbeat binary to run")
-	flag.StringVar(&o.pcap, "pcap", "testdata/pcaps/overflowd-sflow.pcap", "capture whose sFlow datagrams are replayed")
-	flag.IntVar(&o.rate, "rate", 45000, "samples (events) per second to send")
-	flag.DurationVar(&o.duration, "duration", 60*time.Second, "how long to send")
-	flag.StringVar(&o.extra, "config", "", "extra YAML appended to the generated sflowbeat.yml")
-	flag.DurationVar(&o.settle, "settle", 20*time.Second, "how long to wait for the last events after sending")
-	flag.Parse()
-	r, err := run(o)
+	o, err := parseFlags(os.Args[1:])
+	if errors.Is(err, flag.ErrHelp) {
+		return
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "loadbench:", err)
+		os.Exit(2)
+	}
+	rep, err := runAll(o)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "loadbench:", err)
 		os.Exit(1)
 	}
-	r.print(o)
+	if err := rep.write(os.Stdout, o.json); err != nil {
+		fmt.Fprintln(os.Stderr, "loadbench:", err)
+		os.Exit(1)
+	}
 }
 
-// result is what one run measured.
-type result struct {
-	sent, delivered        int64
-	elapsed                time.Duration
-	cpu                    time.Duration
-	maxRSS                 int64 // bytes
-	metrics                map[string]any
-	datagramsSent, dropped int64
+// parseFlags reads and checks the command line.
+func parseFlags(args []string) (options, error) {
+	var o options
+	var rate int
+	var rates string
+	fs := flag.NewFlagSet("loadbench", flag.ContinueOnError)
+	fs.StringVar(&o.mode, "mode", "both", "what to measure: "+strings.Join(modes, ", "))
+	fs.StringVar(&o.binary, "binary", "./sflowbeat", "sflowbeat binary to run")
+	fs.StringVar(&o.pcap, "pcap", "testdata/pcaps/overflowd-sflow.pcap", "capture whose sFlow datagrams are replayed")
+	fs.IntVar(&rate, "rate", 45000, "samples per second to send")
+	fs.StringVar(&rates, "rates", "", "comma-separated rates to run one after the other, each on both sides (overrides -rate)")
+	fs.DurationVar(&o.duration, "duration", 60*time.Second, "how long to send, per side and rate")
+	fs.StringVar(&o.tuning.name, "tuning", tuningNone, "sflowbeat settings: "+tuningNone+" (a minimal sflowbeat.yml: code defaults) or "+tuningShipped+" (the output, queue and input settings of -shipped)")
+	fs.StringVar(&o.tuning.preset, "preset", "", "output.elasticsearch.preset for sflowbeat (e.g. throughput)")
+	fs.StringVar(&o.tuning.extra, "config", "", "extra YAML merged over the generated sflowbeat.yml")
+	fs.StringVar(&o.shipped, "shipped", "sflowbeat.yml", "the shipped configuration whose settings -tuning shipped uses")
+	fs.StringVar(&o.chainMod, "chain-module", "dev-tools/loadbench/chain", "Go module that builds GoFlow2 and Filebeat")
+	fs.StringVar(&o.buildDir, "build-dir", "build/loadbench", "where the chain's binaries are built and kept")
+	fs.DurationVar(&o.settle, "settle", 15*time.Second, "stop waiting for the last events when a sink has not grown for this long")
+	fs.BoolVar(&o.json, "json", false, "print the report as JSON")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	return o, o.complete(rate, rates)
 }
 
-// run starts the sink and sflowbeat, sends, and measures.
-func run(o options) (*result, error) {
+// complete fills the rates and checks the options.
+func (o *options) complete(rate int, rates string) error {
+	o.rates = []int{rate}
+	if rates != "" {
+		var err error
+		if o.rates, err = parseRates(rates); err != nil {
+			return err
+		}
+	}
+	if !slices.Contains(modes, o.mode) {
+		return fmt.Errorf("-mode %q: want one of %s", o.mode, strings.Join(modes, ", "))
+	}
+	if o.duration <= 0 {
+		return fmt.Errorf("-duration %s: want a positive duration", o.duration)
+	}
+	return o.tuning.check()
+}
+
+// parseRates parses a comma-separated list of positive rates.
+func parseRates(s string) ([]int, error) {
+	var out []int
+	for f := range strings.SplitSeq(s, ",") {
+		r, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || r <= 0 {
+			return nil, fmt.Errorf("-rates %q: want positive integers separated by commas", s)
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// runAll measures the sides -mode asks for at each rate, one after the
+// other.
+func runAll(o options) (*report, error) {
 	dgs, err := replay.Load(o.pcap)
 	if err != nil {
 		return nil, err
 	}
-	sink := esmock.StartCounting()
-	defer sink.Close()
-	dir, err := os.MkdirTemp("", "loadbench")
+	sides, err := makeSides(o)
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(dir)
-	sock := filepath.Join(dir, "http.sock")
-	cmd, addr, err := startBeat(o, dir, sink.URL, sock)
-	if err != nil {
-		return nil, err
-	}
-	defer func() { _ = cmd.Process.Signal(syscall.SIGTERM); _ = cmd.Wait() }()
-
-	cpu0 := cpuTime(cmd.Process.Pid)
-	start := time.Now()
-	sent, nDgs, err := replay.Send(addr, dgs, o.rate, o.duration)
-	if err != nil {
-		return nil, err
-	}
-	waitSettled(sink, sent, o.settle)
-	r := &result{sent: sent, datagramsSent: nDgs, delivered: sink.Count(), elapsed: time.Since(start),
-		cpu: cpuTime(cmd.Process.Pid) - cpu0, maxRSS: peakRSS(cmd.Process.Pid), metrics: inputMetrics(sock)}
-	return r, nil
-}
-
-// startBeat writes a configuration and starts sflowbeat; it returns the
-// UDP address the input listens on.
-func startBeat(o options, dir, esURL, sock string) (*exec.Cmd, string, error) {
-	port, err := freeUDPPort()
-	if err != nil {
-		return nil, "", err
-	}
-	addr := "127.0.0.1:" + strconv.Itoa(port)
-	cfg := fmt.Sprintf(`sflowbeat.inputs:
-  - type: sflow
-    id: load
-    host: %q
-output.elasticsearch:
-  hosts: [%q]
-  worker: 2            # as in the shipped sflowbeat.yml
-  bulk_max_size: 3200
-queue.mem:
-  events: 6400
-  flush.min_events: 3200
-  flush.timeout: 1s
-http.enabled: true
-http.host: unix://%s
-logging.level: warning
-%s
-`, addr, esURL, sock, o.extra)
-	if err := os.WriteFile(filepath.Join(dir, "sflowbeat.yml"), []byte(cfg), 0o600); err != nil {
-		return nil, "", err
-	}
-	cmd := exec.Command(o.binary, "-e", "-c", filepath.Join(dir, "sflowbeat.yml"), "--path.home", dir)
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		return nil, "", err
-	}
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		if _, err := os.Stat(sock); err == nil && inputMetrics(sock) != nil {
-			return cmd, addr, nil
+	rep := &report{Date: now(), Machine: thisMachine(), Capture: describe(o.pcap, dgs), Duration: o.duration.String()}
+	for _, rate := range o.rates {
+		run := rateRun{Rate: rate}
+		for _, s := range sides {
+			fmt.Fprintf(os.Stderr, "loadbench: %s at %d samples/s for %s\n", s.info().name, rate, o.duration)
+			r, err := measure(s, dgs, rate, o)
+			if err != nil {
+				return nil, fmt.Errorf("%s at %d samples/s: %w", s.info().name, rate, err)
+			}
+			run.Rows = append(run.Rows, r)
 		}
-		time.Sleep(100 * time.Millisecond)
+		run.Ratio = ratio(run.Rows)
+		rep.Runs = append(rep.Runs, run)
 	}
-	_ = cmd.Process.Kill()
-	return nil, "", fmt.Errorf("sflowbeat did not start within 30s")
+	return rep, nil
 }
 
-// freeUDPPort asks the kernel for a free UDP port on 127.0.0.1.
-func freeUDPPort() (int, error) {
-	c, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer c.Close()
-	return c.LocalAddr().(*net.UDPAddr).Port, nil
-}
-
-// waitSettled waits until the sink has every sent event, or its count has
-// not moved for 15 s, or max has passed.
-func waitSettled(sink *esmock.Server, want int64, max time.Duration) {
-	deadline := time.Now().Add(max)
-	last, since := sink.Count(), time.Now()
-	for time.Now().Before(deadline) && sink.Count() < want {
-		time.Sleep(200 * time.Millisecond)
-		if c := sink.Count(); c != last {
-			last, since = c, time.Now()
-		} else if time.Since(since) > 15*time.Second { // longer than the default queue flush timeout (10s)
-			return
+// makeSides returns the sides -mode asks for, sflowbeat first, building
+// the chain's programs if needed.
+func makeSides(o options) ([]side, error) {
+	var sides []side
+	if o.mode != "chain" {
+		b := &beatSide{bin: o.binary, tuning: o.tuning}
+		if _, err := os.Stat(o.binary); err != nil {
+			return nil, fmt.Errorf("-binary: %w", err)
 		}
-	}
-}
-
-// cpuTime returns the user+system CPU time of a process (/proc/PID/stat).
-func cpuTime(pid int) time.Duration {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0
-	}
-	f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+2:]))
-	utime, _ := strconv.ParseInt(f[11], 10, 64)
-	stime, _ := strconv.ParseInt(f[12], 10, 64)
-	return time.Duration(utime+stime) * time.Second / 100 // USER_HZ
-}
-
-// peakRSS returns VmHWM of a process in bytes.
-func peakRSS(pid int) int64 {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0
-	}
-	for _, l := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(l, "VmHWM:") {
-			kb, _ := strconv.ParseInt(strings.Fields(l)[1], 10, 64)
-			return kb * 1024
+		if o.tuning.name == tuningShipped {
+			var err error
+			if b.shipped, err = os.ReadFile(o.shipped); err != nil {
+				return nil, fmt.Errorf("-shipped: %w", err)
+			}
 		}
+		sides = append(sides, b)
 	}
-	return 0
+	if o.mode != "sflowbeat" {
+		bins, err := buildChain(o.chainMod, o.buildDir)
+		if err != nil {
+			return nil, err
+		}
+		sides = append(sides, &chainSide{bins: bins})
+	}
+	return sides, nil
 }
 
-// inputMetrics reads the load input's counters from /inputs/ (nil while
-// the endpoint does not answer).
-func inputMetrics(sock string) map[string]any {
-	m, _ := beatmon.Input(sock, "load")
-	return m
-}
-
-// print writes the report.
-func (r *result) print(o options) {
-	loss := 0.0
-	if r.sent > 0 {
-		loss = 100 * float64(r.sent-r.delivered) / float64(r.sent)
-	}
-	perEvent := time.Duration(0)
-	if r.delivered > 0 {
-		perEvent = r.cpu / time.Duration(r.delivered)
-	}
-	fmt.Printf("rate target:        %d samples/s for %s (%s)\n", o.rate, o.duration, filepath.Base(o.pcap))
-	fmt.Printf("sent:               %d samples in %d datagrams\n", r.sent, r.datagramsSent)
-	fmt.Printf("delivered:          %d events (%.0f/s over the send time)\n", r.delivered, float64(r.delivered)/o.duration.Seconds())
-	fmt.Printf("loss:               %.3f%%\n", loss)
-	fmt.Printf("sflowbeat CPU:      %s total, %.1f µs per delivered event\n", r.cpu.Round(time.Millisecond), float64(perEvent.Nanoseconds())/1000)
-	fmt.Printf("sflowbeat peak RSS: %.0f MB\n", float64(r.maxRSS)/(1<<20))
-	for _, k := range []string{"datagrams_received_total", "datagrams_dropped_total", "datagrams_invalid_total", "system_packet_drops", "events_published_total", "events_acked_total"} {
-		fmt.Printf("  %-26s %v\n", k, r.metrics[k])
-	}
+// describe counts one round of the capture's datagrams.
+func describe(path string, dgs []replay.Datagram) capture {
+	samples, flows := replay.Totals(dgs, int64(len(dgs)))
+	return capture{File: filepath.Base(path), Datagrams: len(dgs), Samples: samples, Flows: flows}
 }

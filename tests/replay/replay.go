@@ -16,7 +16,8 @@ import (
 // Datagram is one datagram of a capture and the number of samples in it.
 type Datagram struct {
 	Payload []byte
-	Samples int
+	Samples int // samples of every kind
+	Flows   int // flow samples (flow_sample, flow_sample_expanded)
 }
 
 // Load reads the sFlow datagrams of a capture that hold samples.
@@ -29,13 +30,30 @@ func Load(path string) ([]Datagram, error) {
 	var out []Datagram
 	for _, d := range dgs {
 		if res := w.Process(d.Payload, d.Timestamp); res.Err == nil && len(res.Events) > 0 {
-			out = append(out, Datagram{Payload: d.Payload, Samples: len(res.Events)})
+			out = append(out, Datagram{Payload: d.Payload, Samples: len(res.Events), Flows: len(res.Datagram.FlowSamples)})
 		}
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("%s has no sFlow samples", path)
 	}
 	return out, nil
+}
+
+// Totals returns the samples and the flow samples in the first n datagrams
+// that Send sends from dgs (round-robin, from the first).
+func Totals(dgs []Datagram, n int64) (samples, flows int64) {
+	var cycleSamples, cycleFlows int64
+	for _, d := range dgs {
+		cycleSamples += int64(d.Samples)
+		cycleFlows += int64(d.Flows)
+	}
+	cycles, rest := n/int64(len(dgs)), int(n%int64(len(dgs)))
+	samples, flows = cycles*cycleSamples, cycles*cycleFlows
+	for _, d := range dgs[:rest] {
+		samples += int64(d.Samples)
+		flows += int64(d.Flows)
+	}
+	return samples, flows
 }
 
 // Send sends dgs round-robin to addr at rate samples per second for d, in
