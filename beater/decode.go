@@ -10,6 +10,7 @@ import (
 
 	"github.com/sflowbeat/sflowbeat/beater/pcapfile"
 	"github.com/sflowbeat/sflowbeat/config"
+	"github.com/sflowbeat/sflowbeat/input/sflow/accounting"
 	"github.com/sflowbeat/sflowbeat/input/sflow/worker"
 	"github.com/sflowbeat/sflowbeat/processor/ecs"
 )
@@ -60,7 +61,7 @@ func decodeFiles(out, errOut io.Writer, files []string, port uint16, opts ecs.Op
 	w := bufio.NewWriter(out)
 	defer w.Flush()
 	var counts worker.Counts
-	wk := worker.New(opts, &counts)
+	wk := worker.New(opts, accounting.New(accounting.Defaults()), &counts) // as an input with the default settings
 	events, skipped := 0, 0
 	var errs []error
 	for i, r := range readers {

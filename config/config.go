@@ -112,6 +112,20 @@ type Input struct {
 	// flow stream's input.
 	DataStream DataStream `config:"data_stream"`
 
+	// Sampling corrects the sampling rates exporters report: the first
+	// rule whose exporters contain the agent address applies.
+	Sampling []SamplingRule `config:"sampling"`
+	// LossCompensation scales network.packets and network.bytes of flow
+	// samples by the loss their data source's sample_pool shows.
+	LossCompensation bool `config:"loss_compensation"`
+	// ExporterStatsPeriod is how often an event per exporter says what it
+	// sent and lost (dataset sflow.exporters); 0: never.
+	ExporterStatsPeriod time.Duration `config:"exporter_stats_period" validate:"min=0"`
+	// ReconcilePeriod is how often an event per interface compares the
+	// bytes estimated from flow samples with its counters (dataset
+	// sflow.reconcile); 0: never.
+	ReconcilePeriod time.Duration `config:"reconcile_period" validate:"min=0"`
+
 	// Agent is what Elastic Agent adds to every event of a stream; set by
 	// the beat's AgentConfig, not by users.
 	Agent AgentMetadata `config:"_agent"`
@@ -234,11 +248,52 @@ func DefaultInput() Input {
 		QueueSize:      DefaultQueueSize,
 		DataStream:     DataStream{Type: dataset.LogsType, Dataset: dataset.Flow},
 		StatusPeriod:   DefaultStatusPeriod,
+
+		ExporterStatsPeriod: DefaultExporterStatsPeriod,
+		ReconcilePeriod:     DefaultReconcilePeriod,
 	}
 }
 
-// DefaultStatusPeriod is the default status_period.
-const DefaultStatusPeriod = 10 * time.Second
+// Default periods of an input.
+const (
+	DefaultStatusPeriod        = 10 * time.Second // status_period
+	DefaultExporterStatsPeriod = time.Minute      // exporter_stats_period
+	DefaultReconcilePeriod     = 5 * time.Minute  // reconcile_period
+)
+
+// SamplingRule is one entry of sampling: the rate to apply to the flow
+// samples of some exporters.
+type SamplingRule struct {
+	// Exporters are the agent addresses the rule applies to (CIDRs or
+	// addresses).
+	Exporters Prefixes `config:"exporters"`
+	// Rate is the sampling rate to apply: 1 in Rate packets.
+	Rate uint32 `config:"rate"`
+	// Mode is default (the rate applies when the exporter reports 0) or
+	// override (it always applies).
+	Mode string `config:"mode"`
+}
+
+// Sampling rule modes.
+const (
+	SamplingDefault  = "default"
+	SamplingOverride = "override"
+)
+
+// Validate checks the exporters, the rate and the mode.
+func (r *SamplingRule) Validate() error {
+	switch {
+	case len(r.Exporters) == 0:
+		return errors.New("sampling: a rule needs exporters (CIDRs or addresses)")
+	case r.Rate == 0:
+		return errors.New("sampling: a rule needs a rate of 1 or more")
+	case r.Mode == "":
+		r.Mode = SamplingDefault
+	case r.Mode != SamplingDefault && r.Mode != SamplingOverride:
+		return fmt.Errorf("sampling: mode %q: the valid modes are %s and %s", r.Mode, SamplingDefault, SamplingOverride)
+	}
+	return nil
+}
 
 // Validate checks the input type and the listen address.
 func (c *Input) Validate() error {

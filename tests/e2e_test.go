@@ -14,12 +14,14 @@ import (
 )
 
 // beatConfig returns a configuration with one input per host, publishing to
-// the mock Elasticsearch at esURL with a short flush interval.
+// the mock Elasticsearch at esURL with a short flush interval. The periodic
+// sflow.exporters and sflow.reconcile events are off, so that the documents
+// are the samples' (TestTotals turns them on).
 func beatConfig(esURL string, hosts ...string) string {
 	var b strings.Builder
 	b.WriteString("sflowbeat.inputs:\n")
 	for i, h := range hosts {
-		fmt.Fprintf(&b, "  - type: sflow\n    id: sflow-%d\n    host: %q\n", i, h)
+		fmt.Fprintf(&b, "  - type: sflow\n    id: sflow-%d\n    host: %q\n    exporter_stats_period: 0s\n    reconcile_period: 0s\n", i, h)
 	}
 	fmt.Fprintf(&b, `output.elasticsearch:
   hosts: [%q]

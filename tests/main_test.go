@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/sflowbeat/sflowbeat/beater/pcapfile"
+	"github.com/sflowbeat/sflowbeat/tests/replay"
 )
 
 // binary is the sflowbeat binary built once by TestMain.
@@ -233,10 +234,28 @@ func (b *beat) stop(timeout time.Duration) {
 	b.waitExit(timeout)
 }
 
-// sendCapture sends every sFlow datagram of a capture to addr over UDP and
-// returns how many it sent. It paces itself so that the loopback socket
-// buffer does not overflow.
+// liveExporters numbers the datagrams sendCaptureLive sends as live
+// exporters would: a capture sent twice is not a duplicate.
+var liveExporters = replay.NewSequencer()
+
+// sendCapture sends every sFlow datagram of a capture to addr over UDP,
+// as captured, and returns how many it sent. It paces itself so that the
+// loopback socket buffer does not overflow.
 func sendCapture(t *testing.T, addr, path string) int {
+	t.Helper()
+	return sendDatagrams(t, addr, path, func(p []byte) []byte { return p })
+}
+
+// sendCaptureLive is sendCapture with the datagrams numbered as a live
+// exporter's (liveExporters): for a test that sends a capture more than
+// once to one input, which would drop the copies as duplicates.
+func sendCaptureLive(t *testing.T, addr, path string) int {
+	t.Helper()
+	return sendDatagrams(t, addr, path, liveExporters.Next)
+}
+
+// sendDatagrams sends the datagrams of a capture, each through edit.
+func sendDatagrams(t *testing.T, addr, path string, edit func([]byte) []byte) int {
 	t.Helper()
 	dgs, err := pcapfile.ReadAll(path, 6343)
 	if err != nil {
@@ -248,7 +267,7 @@ func sendCapture(t *testing.T, addr, path string) int {
 	}
 	defer conn.Close()
 	for i, d := range dgs {
-		if _, err := conn.Write(d.Payload); err != nil {
+		if _, err := conn.Write(edit(d.Payload)); err != nil {
 			t.Fatal(err)
 		}
 		if i%20 == 19 {

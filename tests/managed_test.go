@@ -205,7 +205,7 @@ func startManaged(t *testing.T) *managed {
 	m.agent.waitUnit(t, outputUnitID, proto.State_HEALTHY, 60*time.Second)
 	m.agent.waitUnit(t, inputUnitID, proto.State_HEALTHY, 60*time.Second)
 	checkStreams(t, m.agent, m.port1)
-	sendCapture(t, udpAddr(m.port1), m.capFile)
+	sendCaptureLive(t, udpAddr(m.port1), m.capFile)
 	checkDataStreams(t, waitDocs(t, m.es1, m.perCapture, 60*time.Second))
 	return m
 }
@@ -225,7 +225,7 @@ func (m *managed) degraded(t *testing.T) {
 // with the new output.
 func (m *managed) outputChange(t *testing.T) {
 	before := len(m.es1.Docs())
-	sendCapture(t, udpAddr(m.port1), m.capFile)
+	sendCaptureLive(t, udpAddr(m.port1), m.capFile)
 	m.agent.setExpected(inputUnit(t, 2, m.port1, proto.State_HEALTHY), outputUnit(t, 2, m.es2.URL))
 	m.b.waitExit(60 * time.Second)
 	m.agent.waitDisconnected(t, 10*time.Second)
@@ -234,7 +234,7 @@ func (m *managed) outputChange(t *testing.T) {
 	}
 	m.b = startBeatStdin(m.parent, "", m.agent.connInfo(t), managedArgs(t)...) // outlives this subtest
 	waitListening(t, m.agent, m.port1)
-	sendCapture(t, udpAddr(m.port1), m.capFile)
+	sendCaptureLive(t, udpAddr(m.port1), m.capFile)
 	waitDocs(t, m.es2, m.perCapture, 30*time.Second)
 }
 
@@ -242,13 +242,13 @@ func (m *managed) outputChange(t *testing.T) {
 // another program fails the unit; moving back recovers it.
 func (m *managed) portChange(t *testing.T) {
 	before := len(m.es2.Docs())
-	sendCapture(t, udpAddr(m.port1), m.capFile) // in flight during the change: not lost, and not waited for
+	sendCaptureLive(t, udpAddr(m.port1), m.capFile) // in flight during the change: not lost, and not waited for
 	start := time.Now()
 	m.agent.setExpected(inputUnit(t, 3, m.port2, proto.State_HEALTHY), outputUnit(t, 2, m.es2.URL))
 	waitListening(t, m.agent, m.port2)
 	t.Logf("the input moved to port %d %s after the policy change (libbeat waits 1s to group changes)", m.port2, time.Since(start).Round(time.Millisecond))
 	waitPortFree(t, m.port1)
-	sendCapture(t, udpAddr(m.port2), m.capFile)
+	sendCaptureLive(t, udpAddr(m.port2), m.capFile)
 	waitDocs(t, m.es2, before+2*m.perCapture, 30*time.Second)
 	t.Run("failed when the port is taken", func(t *testing.T) {
 		taken, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
@@ -281,14 +281,14 @@ func (m *managed) addRemove(t *testing.T) {
 	m.agent.setExpected(first, sflowUnit(t, 2, 2, port3, proto.State_HEALTHY), out)
 	m.agent.waitStream(t, "sflow-default-sflow-2", "sflow-sflow.flow-2", "HEALTHY", fmt.Sprintf("receiving sFlow on 127.0.0.1:%d", port3), 60*time.Second)
 	before := len(m.es2.Docs())
-	sendCapture(t, udpAddr(port3), m.capFile)
+	sendCaptureLive(t, udpAddr(port3), m.capFile)
 	waitDocs(t, m.es2, before+m.perCapture, 30*time.Second)
 	m.agent.setExpected(first, sflowUnit(t, 2, 2, port3, proto.State_STOPPED), out)
 	m.agent.waitUnit(t, "sflow-default-sflow-2", proto.State_STOPPED, 30*time.Second)
 	waitPortFree(t, port3)
 	m.agent.setExpected(first, out)
 	waitListening(t, m.agent, m.port2) // the first integration kept running
-	sendCapture(t, udpAddr(m.port2), m.capFile)
+	sendCaptureLive(t, udpAddr(m.port2), m.capFile)
 	waitDocs(t, m.es2, before+2*m.perCapture, 30*time.Second)
 }
 
@@ -296,7 +296,7 @@ func (m *managed) addRemove(t *testing.T) {
 // event read before is published, and the exit is clean.
 func (m *managed) stop(t *testing.T) {
 	before := len(m.es2.Docs())
-	sendCapture(t, udpAddr(m.port2), m.capFile)
+	sendCaptureLive(t, udpAddr(m.port2), m.capFile)
 	m.agent.setExpected(inputUnit(t, 6, m.port2, proto.State_STOPPED), outputUnit(t, 2, m.es2.URL))
 	m.agent.waitUnit(t, inputUnitID, proto.State_STOPPED, 30*time.Second)
 	waitDocs(t, m.es2, before+m.perCapture, 30*time.Second)

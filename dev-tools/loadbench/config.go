@@ -53,7 +53,9 @@ func (t tuning) label() string {
 // repository's sflowbeat.yml, read for -tuning shipped) and the monitoring
 // endpoint on the unix socket sock.
 func beatConfig(t tuning, shipped []byte, addr, esURL, sock string) ([]byte, error) {
-	input := map[string]any{"type": "sflow", "id": inputID, "host": addr}
+	// The periodic sflow.exporters and sflow.reconcile events would count
+	// as delivered samples: off, so that the counts stay exact.
+	input := map[string]any{"type": "sflow", "id": inputID, "host": addr, "exporter_stats_period": "0s", "reconcile_period": "0s"}
 	cfg := map[string]any{}
 	if t.name == tuningShipped {
 		global, in, err := shippedSettings(shipped)

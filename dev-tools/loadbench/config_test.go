@@ -51,7 +51,7 @@ func resolve(t *testing.T, yml []byte) map[string]any {
 func TestBeatConfig(t *testing.T) {
 	const addr, es, sock = "127.0.0.1:6343", "http://127.0.0.1:9200", "/tmp/x.sock"
 	monitoring := map[string]any{"http": map[string]any{"enabled": true, "host": "unix://" + sock}, "logging": map[string]any{"level": "warning"}}
-	input := map[string]any{"type": "sflow", "id": inputID, "host": addr}
+	input := map[string]any{"type": "sflow", "id": inputID, "host": addr, "exporter_stats_period": "0s", "reconcile_period": "0s"}
 	tests := []struct {
 		name string
 		t    tuning

@@ -50,7 +50,7 @@ func flowEventsPerDatagram(t *testing.T) []int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := worker.New(ecs.Options{}, &worker.Counts{})
+	w := worker.New(ecs.Options{}, nil, &worker.Counts{})
 	var out []int
 	for _, d := range raw {
 		res := w.Process(d.Payload, d.Timestamp)

@@ -12,8 +12,8 @@ import (
 // SetStatusReporter implements status.WithStatusReporter: under Elastic
 // Agent, libbeat gives each input the reporter of its stream before Start,
 // and the input reports HEALTHY while it listens and publishes, DEGRADED
-// while datagrams are dropped, denied or invalid, and STOPPED when it has
-// stopped. (A port that cannot be bound fails Create, which Agent sees as
+// while datagrams are dropped, denied, invalid or lost on the way in, and
+// STOPPED when it has stopped. (A port that cannot be bound fails Create, which Agent sees as
 // a FAILED unit.)
 func (in *Input) SetStatusReporter(r status.StatusReporter) {
 	in.health = &health{r: r, m: in.m, period: in.cfg.StatusPeriod, addr: in.Addr().String(), done: make(chan struct{}),
@@ -37,6 +37,7 @@ type health struct {
 // losses are the counters whose increase makes an input DEGRADED.
 type losses struct {
 	kernel, dropped, denied, invalid uint64
+	missing                          uint64 // datagrams lost on the way in (sequence numbers never received)
 }
 
 // start reports HEALTHY and starts the periodic evaluation.
@@ -100,7 +101,8 @@ func (h *health) healthy() string {
 
 // read returns the current loss counters.
 func (h *health) read() losses {
-	l := losses{dropped: h.m.datagramsDropped.Get(), denied: h.m.datagramsDenied.Get(), invalid: h.m.datagramsInvalid.Get()}
+	l := losses{dropped: h.m.datagramsDropped.Get(), denied: h.m.datagramsDenied.Get(), invalid: h.m.datagramsInvalid.Get(),
+		missing: h.m.accounting.datagrams.missing.Get()}
 	if h.m.kernelDrops != nil {
 		l.kernel = h.m.kernelDrops.Get()
 	}
@@ -110,7 +112,7 @@ func (h *health) read() losses {
 // since returns the losses that happened after before.
 func (l losses) since(before losses) losses {
 	return losses{kernel: gaugeDelta(l.kernel, before.kernel), dropped: l.dropped - before.dropped,
-		denied: l.denied - before.denied, invalid: l.invalid - before.invalid}
+		denied: l.denied - before.denied, invalid: l.invalid - before.invalid, missing: l.missing - before.missing}
 }
 
 // gaugeDelta returns a-b, or 0 when the gauge went down (the kernel's drop count
@@ -137,6 +139,10 @@ func (l losses) describe(period time.Duration) string {
 	}
 	if l.invalid > 0 {
 		parts = append(parts, fmt.Sprintf("%d invalid datagrams rejected", l.invalid))
+	}
+	if l.missing > 0 {
+		parts = append(parts, fmt.Sprintf("%d datagrams lost between the exporters and the collector (sequence numbers never received; "+
+			"the sflow.exporters events say which exporters)", l.missing))
 	}
 	if len(parts) == 0 {
 		return ""

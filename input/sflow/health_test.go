@@ -74,6 +74,11 @@ func TestHealth(t *testing.T) {
 	if got := r.last(); !strings.Contains(got, "5 datagrams dropped by the kernel") {
 		t.Errorf("after kernel drops: %q", got)
 	}
+	m.accounting.datagrams.missing.Add(7)
+	h.check()
+	if got := r.last(); !strings.HasPrefix(got, "Degraded:") || !strings.Contains(got, "7 datagrams lost between the exporters and the collector") {
+		t.Errorf("after datagrams lost on the way in: %q", got)
+	}
 	h.stopping()
 	h.stopped()
 	if got := r.last(); got != "Stopped: stopped" {

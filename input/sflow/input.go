@@ -23,6 +23,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/sflowbeat/sflowbeat/config"
+	"github.com/sflowbeat/sflowbeat/input/sflow/accounting"
 	"github.com/sflowbeat/sflowbeat/input/sflow/decoder"
 	"github.com/sflowbeat/sflowbeat/input/sflow/worker"
 	"github.com/sflowbeat/sflowbeat/processor/ecs"
@@ -102,6 +103,7 @@ type Input struct {
 	conns  []*net.UDPConn
 	client beat.Client
 	acked  *acks // follows the client's events until they are acknowledged
+	acct   *accounting.Accounting
 	m      *metrics
 	parent *monitoring.Registry
 
@@ -112,10 +114,10 @@ type Input struct {
 	queue   chan *datagram      // datagrams waiting for a decoder
 	free    chan *datagram      // buffers ready for the readers
 
-	closing             chan struct{} // closed when Stop begins: the readers stop waiting
-	abandoned           atomic.Bool   // the shutdown timeout passed: drop what is still queued
-	startOnce, stopOnce sync.Once
-	readers, workers    sync.WaitGroup
+	closing                  chan struct{} // closed when Stop begins: the readers stop waiting
+	abandoned                atomic.Bool   // the shutdown timeout passed: drop what is still queued
+	startOnce, stopOnce      sync.Once
+	readers, workers, timers sync.WaitGroup
 }
 
 // datagram is one buffer of the reader-to-worker queue.
@@ -140,6 +142,13 @@ func newInput(c config.Input, p beat.PipelineConnector, log *logp.Logger, parent
 	reg := inputmon.NewMetricsRegistry(c.ID, config.InputType, parent, log)
 	m := newMetrics(reg, c.Host, uint64(c.ReadBuffer), log)
 	m.watchKernel(conns)
+	acct, err := newAccounting(c)
+	if err != nil {
+		closeAll(conns)
+		m.close()
+		inputmon.CancelMetricsRegistry(c.ID, config.InputType, parent, log)
+		return nil, err
+	}
 	acked := &acks{acked: m.eventsAcked, dropped: m.eventsDropped}
 	opts.acks.add(acked)
 	client, err := connect(c, p, log, acked)
@@ -150,7 +159,7 @@ func newInput(c config.Input, p beat.PipelineConnector, log *logp.Logger, parent
 		return nil, err
 	}
 	in := &Input{
-		cfg: c, log: log, conns: conns, client: client, acked: acked, parent: parent, m: m, opts: opts,
+		cfg: c, log: log, conns: conns, client: client, acked: acked, parent: parent, m: m, opts: opts, acct: acct,
 		names:   interfaceNames(c),
 		warn:    newRateLog(log, 10*time.Second),
 		queue:   make(chan *datagram, c.QueueSize),
@@ -287,6 +296,8 @@ func (in *Input) Start() {
 			in.workers.Add(1)
 			go in.work()
 		}
+		in.timers.Add(1)
+		go in.account()
 		go func() { // the decoders end when every reader is done
 			in.readers.Wait()
 			close(in.queue)
@@ -311,7 +322,8 @@ func (in *Input) Stop() {
 			in.release()
 		}
 		in.drain()
-		in.acked.stopped.Store(true) // its client is closed: nothing more to publish
+		in.timers.Wait()             // the client is closed: a period being published has returned
+		in.acked.stopped.Store(true) // nothing more to publish
 		in.m.close()
 		inputmon.CancelMetricsRegistry(in.cfg.ID, config.InputType, in.parent, in.log)
 		in.log.Infow("stopped")
@@ -405,7 +417,7 @@ func (in *Input) enqueue(d *datagram) {
 // are done and the queue is empty.
 func (in *Input) work() {
 	defer in.workers.Done()
-	w := worker.New(mapperOptions(in.cfg, in.names), in.m)
+	w := worker.New(mapperOptions(in.cfg, in.names), in.acct, in.m)
 	route := newRouter(in.cfg, in.opts.indexFields)
 	var out []beat.Event
 	for d := range in.queue {

@@ -47,7 +47,7 @@ func TestProcess(t *testing.T) {
 	m := newMetrics(reg, "127.0.0.1:0", 0, log)
 	defer m.close()
 	in := &Input{cfg: config.DefaultInput(), m: m, warn: newRateLog(log, time.Minute)}
-	w := worker.New(ecs.Options{}, m)
+	w := worker.New(ecs.Options{}, nil, m)
 
 	oversized := &datagram{buf: make([]byte, 200), n: 200}
 	if evs := in.process(w, oversized); len(evs) != 0 || m.invalidByCause["truncated"].Get() != 1 {

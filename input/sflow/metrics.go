@@ -42,6 +42,8 @@ type metrics struct {
 	kernelDrops *monitoring.Uint // system_packet_drops, set by kernelStats
 	kernelQueue *monitoring.Uint // receive_queue_length, set by kernelStats
 	kernel      *kernelStats     // reads the kernel's view of the sockets
+
+	accounting accountingMetrics // loss on the way in, sampling rates (accounting.Stats)
 }
 
 // received counts a datagram read from a socket.
@@ -76,6 +78,7 @@ func newMetrics(reg *monitoring.Registry, host string, readBuffer uint64, log *l
 		eventsDropped:     monitoring.NewUint(reg, "events_dropped_total"),
 		queueLength:       monitoring.NewUint(reg, "queue_length_gauge"),
 	}
+	m.accounting = newAccountingMetrics(reg)
 	// A counter per cause, created up front so that dashboards see zeros,
 	// not missing series.
 	byCause := reg.GetOrCreateRegistry("datagrams_invalid_by_cause")

@@ -141,7 +141,7 @@ func (r router) timedIndex(e *ecs.Event) mapstr.M {
 // when they are dropped (counted in m).
 func (r router) filter(evs []ecs.Event, m *metrics, dst []beat.Event) []beat.Event {
 	for i := range evs {
-		if r.dropCounters && evs[i].Dataset == dataset.Counters {
+		if r.dropCounters && dataset.IsMetric(evs[i].Dataset) {
 			m.countersDropped.Inc()
 			continue
 		}
@@ -154,7 +154,7 @@ func (r router) filter(evs []ecs.Event, m *metrics, dst []beat.Event) []beat.Eve
 func (r router) event(e *ecs.Event) beat.Event {
 	ev := beat.Event{Timestamp: e.Timestamp, Fields: e.Doc.Fields()}
 	ds := r.flow
-	if e.Dataset == dataset.Counters {
+	if dataset.IsMetric(e.Dataset) {
 		ds = r.counters
 	}
 	ev.Meta = ds.meta

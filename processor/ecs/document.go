@@ -1,6 +1,7 @@
 package ecs
 
 import (
+	"math"
 	"math/bits"
 	"net/netip"
 	"strconv"
@@ -33,6 +34,7 @@ const (
 	kindTCPFlags                 // n: the TCP flag bits, written as their names
 	kindRelated                  // the distinct IPs of source.ip and destination.ip
 	kindObject                   // objects[n], a map of plain Go values
+	kindFloat                    // math.Float64frombits(n)
 )
 
 // entry is one set field of a Doc. It holds no pointer: what does (a
@@ -120,6 +122,9 @@ func (d *Doc) str(f field, v string) {
 }
 func (d *Doc) decimal(f field, v uint64)  { d.put(entry{f: f, k: kindDecimal, n: v}) }
 func (d *Doc) tcpFlags(f field, v uint16) { d.put(entry{f: f, k: kindTCPFlags, n: uint64(v)}) }
+
+// float sets f to v.
+func (d *Doc) float(f field, v float64) { d.put(entry{f: f, k: kindFloat, n: math.Float64bits(v)}) }
 
 // strNonEmpty sets f to v unless v is empty.
 func (d *Doc) strNonEmpty(f field, v string) {
@@ -285,6 +290,8 @@ func (d *Doc) value(e *entry) any {
 		return out
 	case kindObject:
 		return cloneObject(d.objects[e.n])
+	case kindFloat:
+		return math.Float64frombits(e.n)
 	}
 	return nil
 }
@@ -458,6 +465,8 @@ func (w *writer) value(e *entry) {
 		w.related()
 	case kindObject:
 		w.do(foldObject(w.v, w.d.objects[e.n]))
+	case kindFloat:
+		w.do(w.v.OnFloat64(math.Float64frombits(e.n)))
 	}
 }
 

@@ -26,7 +26,7 @@ type flow struct {
 }
 
 // flowRecords maps the flow records of a flow or drop sample onto d.
-func (m *Mapper) flowRecords(d *Doc, r *decoded.FlowRecords, rate uint32) {
+func (m *Mapper) flowRecords(d *Doc, r *decoded.FlowRecords, est estimate) {
 	var fl flow
 	if r.Has&decoded.HasSampledEthernet != 0 {
 		fromEthernet(&fl, &r.SampledEthernet)
@@ -40,7 +40,7 @@ func (m *Mapper) flowRecords(d *Doc, r *decoded.FlowRecords, rate uint32) {
 	if r.Has&decoded.HasSampledHeader != 0 {
 		m.sampledHeader(d, &fl, &r.SampledHeader)
 	}
-	writeFlow(d, &fl, rate)
+	writeFlow(d, &fl, est)
 	if len(m.opts.InternalNetworks) > 0 {
 		locality(d, &fl, m.opts.InternalNetworks)
 	}
@@ -163,15 +163,16 @@ var (
 	fCommunityID    = must("network.community_id")
 )
 
-// writeFlow writes source, destination, network and related from fl.
-func writeFlow(d *Doc, fl *flow, rate uint32) {
-	if rate == 0 {
-		rate = 1
-	}
+// writeFlow writes source, destination, network and related from fl;
+// network.bytes and network.packets are estimated with est, when it has a
+// rate.
+func writeFlow(d *Doc, fl *flow, est estimate) {
 	if fl.hasLength {
 		d.uint(fSflowBytes, uint64(fl.frameLength))
-		d.uint(fNetworkBytes, uint64(fl.frameLength)*uint64(rate))
-		d.uint(fNetworkPackets, uint64(rate))
+		if est.rate != 0 {
+			d.uint(fNetworkBytes, est.bytes(fl.frameLength))
+			d.uint(fNetworkPackets, est.packets())
+		}
 	}
 	writeKey(d, fl, &outerFlow)
 	if fl.srcIP.IsValid() {

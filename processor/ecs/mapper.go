@@ -1,6 +1,7 @@
 package ecs
 
 import (
+	"math"
 	"net/netip"
 	"strconv"
 	"time"
@@ -54,17 +55,24 @@ func NewMapper(opts Options) *Mapper {
 }
 
 // Map appends one event per flow sample, counter sample and drop sample of
-// dg to dst, all stamped with received.
+// dg to dst, all stamped with received; samples the accounting stage found
+// to be duplicates are left out.
 func (m *Mapper) Map(dg *decoded.Datagram, received time.Time, dst []Event) []Event {
 	for i := range dg.FlowSamples {
-		dst = append(dst, Event{Timestamp: received, Doc: m.flowEvent(dg, &dg.FlowSamples[i]), Dataset: dataset.Flow})
+		if s := &dg.FlowSamples[i]; !s.Accounted.Duplicate {
+			dst = append(dst, Event{Timestamp: received, Doc: m.flowEvent(dg, s), Dataset: dataset.Flow})
+		}
 	}
 	for i := range dg.CounterSamples {
-		m.learnPortName(dg.AgentAddress, &dg.CounterSamples[i])
-		dst = append(dst, Event{Timestamp: received, Doc: counterEvent(dg, &dg.CounterSamples[i]), Dataset: dataset.Counters})
+		if s := &dg.CounterSamples[i]; !s.Duplicate {
+			m.learnPortName(dg.AgentAddress, s)
+			dst = append(dst, Event{Timestamp: received, Doc: counterEvent(dg, s), Dataset: dataset.Counters})
+		}
 	}
 	for i := range dg.DropSamples {
-		dst = append(dst, Event{Timestamp: received, Doc: m.dropEvent(dg, &dg.DropSamples[i]), Dataset: dataset.Drops})
+		if s := &dg.DropSamples[i]; !s.Accounted.Duplicate {
+			dst = append(dst, Event{Timestamp: received, Doc: m.dropEvent(dg, s), Dataset: dataset.Drops})
+		}
 	}
 	return dst
 }
@@ -229,7 +237,9 @@ func (m *Mapper) flowEvent(dg *decoded.Datagram, s *decoded.FlowSample) *Doc {
 	d.uint(fSamplePool, uint64(s.SamplePool))
 	d.uintNonZero(fDrops, uint64(s.Drops))
 	m.interfaces(d, dg, s.Input, s.Output)
-	m.flowRecords(d, &s.Records, s.SamplingRate)
+	est := flowEstimate(s)
+	est.write(d)
+	m.flowRecords(d, &s.Records, est)
 	return d
 }
 
@@ -243,6 +253,62 @@ func (m *Mapper) dropEvent(dg *decoded.Datagram, s *decoded.DropSample) *Doc {
 		d.str(fEventReason, name)
 	}
 	m.interfaces(d, dg, s.Input, s.Output)
-	m.flowRecords(d, &s.Records, 1)
+	m.flowRecords(d, &s.Records, unsampled)
 	return d
+}
+
+// estimate is how the packet of a flow or drop sample stands for traffic:
+// the sampling rate applied, where it comes from, and the loss
+// compensation factor. network.packets is rate x factor, network.bytes
+// the frame length times that.
+type estimate struct {
+	rate   uint32
+	source decoded.RateSource
+	factor float64
+}
+
+// unsampled is the estimate of a drop event: each drop is reported.
+var unsampled = estimate{rate: 1, source: decoded.RateUnsampled, factor: 1}
+
+// flowEstimate returns the estimate of a flow sample: what the accounting
+// stage decided, or the sample's own sampling_rate when it did not run.
+func flowEstimate(s *decoded.FlowSample) estimate {
+	a := s.Accounted
+	if a.RateSource == decoded.RateNotAccounted {
+		e := estimate{rate: s.SamplingRate, source: decoded.RateReported, factor: 1}
+		if s.SamplingRate == 0 {
+			e.source = decoded.RateMissing
+		}
+		return e
+	}
+	return estimate{rate: a.Rate, source: a.RateSource, factor: max(a.Factor, 1)}
+}
+
+// Fields of the estimate, set when it is not the plain reported rate.
+var (
+	fRateSource  = must("sflow.sampling.rate_source")
+	fAppliedRate = must("sflow.sampling.applied_rate")
+	fFactor      = must("sflow.sampling.compensation_factor")
+)
+
+// write sets sflow.sampling.* when the estimate is not the reported
+// sampling_rate alone: a rule's rate, no rate at all (then there is no
+// network.bytes or network.packets: nothing silently says 0), or a loss
+// compensation factor.
+func (e estimate) write(d *Doc) {
+	if e.source != decoded.RateReported {
+		d.str(fRateSource, e.source.String())
+		d.uintNonZero(fAppliedRate, uint64(e.rate))
+	}
+	if e.factor > 1 {
+		d.float(fFactor, e.factor)
+	}
+}
+
+// packets returns the estimated packets, rounded: rate x factor.
+func (e estimate) packets() uint64 { return uint64(math.Round(float64(e.rate) * e.factor)) }
+
+// bytes returns the estimated bytes of a frame, rounded.
+func (e estimate) bytes(frame uint32) uint64 {
+	return uint64(math.Round(float64(frame) * float64(e.rate) * e.factor))
 }

@@ -246,8 +246,10 @@ func TestMapSampledIP(t *testing.T) {
 		return s
 	}
 	udpFlow := flatEvent(t, datagram([]decoded.FlowSample{ip(17)}, nil, nil))
+	// sampling_rate 0: no estimate, and the event says why (never a silent 0 or 1).
 	checkFields(t, udpFlow, map[string]string{"source.port": "8", "destination.port": "9", "network.transport": "udp",
-		"source.mac": "00-53-00-00-00-0A", "sflow.bytes": "78", "network.bytes": "78", "network.packets": "1",
+		"source.mac": "00-53-00-00-00-0A", "sflow.bytes": "78", "network.bytes": absent, "network.packets": absent,
+		"sflow.sampling.rate_source": "missing", "sflow.sampling.applied_rate": absent,
 		"related.ip": "[198.51.100.1]", "sflow.header.protocol": absent})
 	icmpFlow := flatEvent(t, datagram([]decoded.FlowSample{ip(1)}, nil, nil))
 	checkFields(t, icmpFlow, map[string]string{"source.port": absent, "destination.port": absent, "network.transport": "icmp"})
@@ -258,7 +260,48 @@ func TestMapSampledIP(t *testing.T) {
 		DstIP: netip.MustParseAddr("2001:db8::2"), SrcPort: 2905, DstPort: 2905}
 	checkFields(t, flatEvent(t, datagram([]decoded.FlowSample{v6}, nil, nil)), map[string]string{
 		"network.type": "ipv6", "network.transport": "sctp", "source.port": "2905", "sflow.bytes": "100",
-		"network.bytes": "1000", "network.packets": "10", "source.mac": absent})
+		"network.bytes": "1000", "network.packets": "10", "source.mac": absent, "sflow.sampling.rate_source": absent})
+}
+
+// TestMapEstimate: the accounting stage's rate, its source and the loss
+// compensation factor scale network.bytes and network.packets, and the
+// event says where they come from; sflow.sample_rate stays as reported.
+func TestMapEstimate(t *testing.T) {
+	sample := func(a decoded.Accounted) decoded.FlowSample {
+		s := decoded.FlowSample{SamplingRate: 0, Input: decoded.Interface{Value: 1}, Accounted: a}
+		s.Records.Has = decoded.HasSampledIPv4
+		s.Records.SampledIPv4 = decoded.SampledIP{Length: 100, Protocol: 6, SrcIP: netip.MustParseAddr("192.0.2.1"),
+			DstIP: netip.MustParseAddr("192.0.2.2")}
+		return s
+	}
+	for _, tc := range []struct {
+		name string
+		acc  decoded.Accounted
+		want map[string]string
+	}{
+		{"a default rule", decoded.Accounted{Rate: 512, RateSource: decoded.RateDefault, Factor: 1}, map[string]string{
+			"sflow.sample_rate": "0", "sflow.sampling.applied_rate": "512", "sflow.sampling.rate_source": "default",
+			"network.packets": "512", "network.bytes": "51200", "sflow.sampling.compensation_factor": absent}},
+		{"an override with compensation", decoded.Accounted{Rate: 100, RateSource: decoded.RateOverride, Factor: 1.25}, map[string]string{
+			"sflow.sampling.applied_rate": "100", "sflow.sampling.rate_source": "override",
+			"sflow.sampling.compensation_factor": "1.25", "network.packets": "125", "network.bytes": "12500"}},
+		{"missing", decoded.Accounted{RateSource: decoded.RateMissing, Factor: 1}, map[string]string{
+			"sflow.sampling.rate_source": "missing", "network.packets": absent, "network.bytes": absent}},
+		{"a duplicate", decoded.Accounted{Duplicate: true, Rate: 1, RateSource: decoded.RateReported}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			evs := events(t, datagram([]decoded.FlowSample{sample(tc.acc)}, nil, nil))
+			if tc.want == nil {
+				if len(evs) != 0 {
+					t.Fatalf("a duplicate sample was mapped: %v", evs)
+				}
+				return
+			}
+			flat := map[string]string{}
+			flatten("", evs[0], flat)
+			checkFields(t, flat, tc.want)
+		})
+	}
 }
 
 // TestMapExtended checks the extended flow records: gateway AS path, NAT,

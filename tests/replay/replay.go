@@ -26,7 +26,7 @@ func Load(path string) ([]Datagram, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := worker.New(ecs.Options{}, &worker.Counts{})
+	w := worker.New(ecs.Options{}, nil, &worker.Counts{})
 	var out []Datagram
 	for _, d := range dgs {
 		if res := w.Process(d.Payload, d.Timestamp); res.Err == nil && len(res.Events) > 0 {
@@ -57,18 +57,20 @@ func Totals(dgs []Datagram, n int64) (samples, flows int64) {
 }
 
 // Send sends dgs round-robin to addr at rate samples per second for d, in
-// 1 ms ticks; it returns the samples and datagrams sent.
+// 1 ms ticks, numbered as a live exporter numbers them (Sequencer); it
+// returns the samples and datagrams sent.
 func Send(addr string, dgs []Datagram, rate int, d time.Duration) (samples, datagrams int64, err error) {
 	conn, err := net.Dial("udp", addr)
 	if err != nil {
 		return 0, 0, err
 	}
 	defer conn.Close()
+	seq := NewSequencer()
 	start, i := time.Now(), 0
 	for tick := time.NewTicker(time.Millisecond); time.Since(start) < d; <-tick.C {
 		for due := int64(time.Since(start).Seconds() * float64(rate)); samples < due; i++ {
 			dg := dgs[i%len(dgs)]
-			if _, err := conn.Write(dg.Payload); err != nil {
+			if _, err := conn.Write(seq.Next(dg.Payload)); err != nil {
 				return samples, datagrams, err
 			}
 			samples += int64(dg.Samples)

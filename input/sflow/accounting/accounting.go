@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/sflowbeat/sflowbeat/input/sflow/decoder"
+	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
 )
 
 // Verdict says what the caller does with a datagram or a sample.
@@ -100,7 +100,7 @@ func (a *Accounting) Stats() *Stats { return &a.stats }
 // compensation factor of each flow sample. The exporter is the datagram's
 // agent address and sub-agent id. Safe for concurrent use; datagrams of one
 // exporter may come in any order.
-func (a *Accounting) Account(dg *decoder.Datagram, now time.Time, res *Result) {
+func (a *Accounting) Account(dg *decoded.Datagram, now time.Time, res *Result) {
 	key := Exporter{Agent: dg.AgentAddress, SubAgentID: dg.SubAgentID}
 	t := now.UnixNano()
 	sh := a.shard(key)
@@ -119,14 +119,14 @@ func (a *Accounting) Account(dg *decoder.Datagram, now time.Time, res *Result) {
 }
 
 // duplicate marks every sample of a duplicate datagram as a duplicate.
-func (r *Result) duplicate(dg *decoder.Datagram) {
+func (r *Result) duplicate(dg *decoded.Datagram) {
 	r.Flows = fill(resize(r.Flows, len(dg.FlowSamples)), SampleResult{Verdict: Duplicate})
 	r.Counters = fill(resize(r.Counters, len(dg.CounterSamples)), Duplicate)
 	r.Drops = fill(resize(r.Drops, len(dg.DropSamples)), SampleResult{Verdict: Duplicate})
 }
 
 // samples accounts the samples of a datagram that is not a duplicate.
-func (a *Accounting) samples(sh *shard, e *exporter, dg *decoder.Datagram, now int64, res *Result) {
+func (a *Accounting) samples(sh *shard, e *exporter, dg *decoded.Datagram, now int64, res *Result) {
 	res.Flows = resize(res.Flows, len(dg.FlowSamples))
 	for i := range dg.FlowSamples {
 		a.flow(sh, e, &dg.FlowSamples[i], now, &res.Flows[i])
@@ -163,7 +163,7 @@ func verdict(cls class, accepted *uint64) Verdict {
 
 // flow accounts a flow sample: its number, its rate, the pool growth of its
 // source and the compensation factor, and its bytes for reconciliation.
-func (a *Accounting) flow(sh *shard, e *exporter, fs *decoder.FlowSample, now int64, r *SampleResult) {
+func (a *Accounting) flow(sh *shard, e *exporter, fs *decoded.FlowSample, now int64, r *SampleResult) {
 	s, cls := a.place(sh, e, sourceKey{kindFlow, fs.SourceID}, fs.SequenceNumber, now)
 	*r = SampleResult{Verdict: verdict(cls, &e.p.received.FlowSamples)}
 	if r.Verdict == Duplicate {
@@ -182,7 +182,7 @@ func (a *Accounting) flow(sh *shard, e *exporter, fs *decoder.FlowSample, now in
 
 // factor records the pool growth of a flow sample and returns the
 // compensation factor of its source.
-func (a *Accounting) factor(s *source, cls class, fs *decoder.FlowSample, rate uint32) float64 {
+func (a *Accounting) factor(s *source, cls class, fs *decoded.FlowSample, rate uint32) float64 {
 	d := s.poolDelta(cls, fs, &s.ex.p)
 	if s.comp == nil {
 		return 1
@@ -199,14 +199,14 @@ func (a *Accounting) factor(s *source, cls class, fs *decoder.FlowSample, rate u
 
 // counter accounts a counter sample; the if_counters of a new highest
 // number close a reconciliation interval of the flow source of its ifIndex.
-func (a *Accounting) counter(sh *shard, e *exporter, cs *decoder.CounterSample, now int64) Verdict {
+func (a *Accounting) counter(sh *shard, e *exporter, cs *decoded.CounterSample, now int64) Verdict {
 	_, cls := a.place(sh, e, sourceKey{kindCounter, cs.SourceID}, cs.SequenceNumber, now)
 	v := verdict(cls, &e.p.received.CounterSamples)
-	if cs.Records.Has&decoder.HasGenericIf == 0 || cls != clsAdvance && cls != clsFirst {
+	if cs.Records.Has&decoded.HasGenericIf == 0 || cls != clsAdvance && cls != clsFirst {
 		return v
 	}
 	g := &cs.Records.GenericIf
-	if f := e.sources.get(sourceKey{kindFlow, decoder.SourceID{Index: g.IfIndex}}); f != nil && f.rec != nil {
+	if f := e.sources.get(sourceKey{kindFlow, decoded.SourceID{Index: g.IfIndex}}); f != nil && f.rec != nil {
 		f.rec.counters(g, cls == clsFirst)
 	}
 	return v

@@ -5,13 +5,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sflowbeat/sflowbeat/input/sflow/decoder"
+	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
 )
 
 // benchStream is a datagram that a benchmark accounts again and again,
 // moving its numbers forward each time as the agent would.
 type benchStream struct {
-	dg    *decoder.Datagram
+	dg    *decoded.Datagram
 	nums  []*uint32 // the sample numbers of the datagram
 	steps []uint32  // how far each moves: the samples of its data source per datagram
 }
@@ -40,7 +40,7 @@ func (s *benchStream) add(n *uint32, step uint32) {
 func (s *benchStream) samples() int { return len(s.nums) }
 
 // next moves the datagram to its next numbers.
-func (s *benchStream) next() *decoder.Datagram {
+func (s *benchStream) next() *decoded.Datagram {
 	s.dg.SequenceNumber++
 	s.dg.Uptime += 10
 	for i, n := range s.nums {

@@ -7,7 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/sflowbeat/sflowbeat/input/sflow/decoder"
+	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
 )
 
 // t0 is the receive time of the tests' first datagram.
@@ -48,7 +48,7 @@ func newAgent(addr string, sub uint32) *agent {
 
 // src returns the generator state of a data source (ifIndex index).
 func (g *agent) src(k kind, index uint32) *genSource {
-	key := sourceKey{kind: k, id: decoder.SourceID{Index: index}}
+	key := sourceKey{kind: k, id: decoded.SourceID{Index: index}}
 	s := g.sources[key]
 	if s == nil {
 		s = &genSource{seq: 1}
@@ -92,8 +92,8 @@ func counterOn(i uint32) sample { return sample{kindCounter, i} }
 func dropOn(i uint32) sample    { return sample{kindDrop, i} }
 
 // next returns the next datagram, carrying the given samples.
-func (g *agent) next(samples ...sample) *decoder.Datagram {
-	dg := &decoder.Datagram{Version: 5, AgentAddress: g.addr, SubAgentID: g.sub,
+func (g *agent) next(samples ...sample) *decoded.Datagram {
+	dg := &decoded.Datagram{Version: 5, AgentAddress: g.addr, SubAgentID: g.sub,
 		SequenceNumber: g.seq, Uptime: g.uptime}
 	g.seq++
 	g.uptime += max(g.uptimeMs, 10)
@@ -104,9 +104,9 @@ func (g *agent) next(samples ...sample) *decoder.Datagram {
 }
 
 // add appends a sample of the next number of its data source to dg.
-func (g *agent) add(dg *decoder.Datagram, s sample) {
+func (g *agent) add(dg *decoded.Datagram, s sample) {
 	src := g.src(s.kind, s.index)
-	id := decoder.SourceID{Index: s.index}
+	id := decoded.SourceID{Index: s.index}
 	n := src.seq
 	src.seq++
 	switch s.kind {
@@ -115,33 +115,33 @@ func (g *agent) add(dg *decoder.Datagram, s sample) {
 		*g.octets(s.index) += g.bytesPerSample()
 		dg.FlowSamples = append(dg.FlowSamples, g.flowSample(n, id, src))
 	case kindCounter:
-		dg.CounterSamples = append(dg.CounterSamples, decoder.CounterSample{SequenceNumber: n, SourceID: id,
-			Records: decoder.CounterRecords{Has: decoder.HasGenericIf, GenericIf: decoder.GenericIfCounters{
+		dg.CounterSamples = append(dg.CounterSamples, decoded.CounterSample{SequenceNumber: n, SourceID: id,
+			Records: decoded.CounterRecords{Has: decoded.HasGenericIf, GenericIf: decoded.GenericIfCounters{
 				IfIndex: s.index, IfInOctets: src.octets, IfOutOctets: src.outOcts}}})
 	case kindDrop:
-		dg.DropSamples = append(dg.DropSamples, decoder.DropSample{SequenceNumber: n, SourceID: id})
+		dg.DropSamples = append(dg.DropSamples, decoded.DropSample{SequenceNumber: n, SourceID: id})
 	}
 }
 
 // flowSample returns flow sample n of data source id, sampled on input id
 // (on output id with egress), the other interface being 1000.
-func (g *agent) flowSample(n uint32, id decoder.SourceID, src *genSource) decoder.FlowSample {
+func (g *agent) flowSample(n uint32, id decoded.SourceID, src *genSource) decoded.FlowSample {
 	in, out := id.Index, uint32(1000)
 	if g.egress {
 		in, out = out, in
 	}
-	return decoder.FlowSample{SequenceNumber: n, SourceID: id, SamplingRate: g.rate,
+	return decoded.FlowSample{SequenceNumber: n, SourceID: id, SamplingRate: g.rate,
 		SamplePool: src.pool, Drops: src.drops,
-		Input:  decoder.Interface{Format: decoder.IfFormatSingle, Value: in},
-		Output: decoder.Interface{Format: decoder.IfFormatSingle, Value: out},
-		Records: decoder.FlowRecords{Has: decoder.HasSampledHeader,
-			SampledHeader: decoder.SampledHeader{Protocol: decoder.HeaderProtoEthernet, FrameLength: g.frame}}}
+		Input:  decoded.Interface{Format: decoded.IfFormatSingle, Value: in},
+		Output: decoded.Interface{Format: decoded.IfFormatSingle, Value: out},
+		Records: decoded.FlowRecords{Has: decoded.HasSampledHeader,
+			SampledHeader: decoded.SampledHeader{Protocol: decoded.HeaderProtoEthernet, FrameLength: g.frame}}}
 }
 
 // raw returns a datagram of exporter (addr, sub) with number n and uptime
 // u, and no samples.
-func raw(addr string, sub, n, u uint32) *decoder.Datagram {
-	return &decoder.Datagram{Version: 5, AgentAddress: netip.MustParseAddr(addr), SubAgentID: sub,
+func raw(addr string, sub, n, u uint32) *decoded.Datagram {
+	return &decoded.Datagram{Version: 5, AgentAddress: netip.MustParseAddr(addr), SubAgentID: sub,
 		SequenceNumber: n, Uptime: u}
 }
 
@@ -167,7 +167,7 @@ func newTest(t testing.TB, f func(*Config)) *Accounting {
 
 // feed accounts the datagrams, all received at at, and returns the
 // verdicts of the datagrams, as "P" (process) and "D" (duplicate).
-func feed(a *Accounting, at time.Time, dgs ...*decoder.Datagram) string {
+func feed(a *Accounting, at time.Time, dgs ...*decoded.Datagram) string {
 	var res Result
 	var v []byte
 	for _, dg := range dgs {

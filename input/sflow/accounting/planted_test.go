@@ -7,7 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/sflowbeat/sflowbeat/input/sflow/decoder"
+	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
 )
 
 // plantLoss generates n datagrams, round robin over the agents, each with
@@ -15,8 +15,8 @@ import (
 // counter sample of source 1 or 2. With probability pSample a data source
 // skips 1 to 3 sample numbers before its sample, and with probability
 // pDatagram a datagram is lost: it is not returned.
-func plantLoss(rng *rand.Rand, agents []*agent, n int, pDatagram, pSample float64) []*decoder.Datagram {
-	var out []*decoder.Datagram
+func plantLoss(rng *rand.Rand, agents []*agent, n int, pDatagram, pSample float64) []*decoded.Datagram {
+	var out []*decoded.Datagram
 	for i := range n {
 		g := agents[i%len(agents)]
 		samples := []sample{flowOn(1 + rng.Uint32N(2)), flowOn(3 + rng.Uint32N(2))}
@@ -36,7 +36,7 @@ func plantLoss(rng *rand.Rand, agents []*agent, n int, pDatagram, pSample float6
 }
 
 // shuffleBlocks reorders the datagrams inside consecutive blocks of size.
-func shuffleBlocks(rng *rand.Rand, dgs []*decoder.Datagram, size int) {
+func shuffleBlocks(rng *rand.Rand, dgs []*decoded.Datagram, size int) {
 	for i := 0; i < len(dgs); i += size {
 		b := dgs[i:min(i+size, len(dgs))]
 		rng.Shuffle(len(b), func(i, j int) { b[i], b[j] = b[j], b[i] })
@@ -80,7 +80,7 @@ func (s *seqTruth) missing() (m uint64) {
 
 // truth returns the counts the datagrams must give when accounted in this
 // order (numbers do not wrap, and nothing is far behind or timed out).
-func truth(dgs []*decoder.Datagram) Counts {
+func truth(dgs []*decoded.Datagram) Counts {
 	seqs := map[any]*seqTruth{}
 	arrive := func(k any, n uint32) {
 		if seqs[k] == nil {
@@ -166,7 +166,7 @@ func TestConcurrentWorkers(t *testing.T) {
 	a := newTest(t, func(c *Config) { c.ReorderWindow = 4096 })
 	prime := 30 * len(agents) // every data source's first sample comes first
 	feed(a, t0, dgs[:prime]...)
-	work := make(chan *decoder.Datagram)
+	work := make(chan *decoded.Datagram)
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {

@@ -1,37 +1,23 @@
 package accounting
 
 import (
-	"fmt"
 	"net/netip"
 	"slices"
+
+	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
 )
 
 // RateSource says where the rate applied to a sample comes from.
-type RateSource uint8
+type RateSource = decoded.RateSource
 
-// The sources of an applied rate.
+// The sources of an applied rate (decoded.RateSource).
 const (
-	RateReported  RateSource = iota // the flow_sample's sampling_rate
-	RateDefault                     // a ModeDefault rule: the exporter reported 0
-	RateOverride                    // a ModeOverride rule
-	RateMissing                     // sampling_rate 0 and no rule: rate 0, counted in SamplesNoRate
-	RateUnsampled                   // a drop sample: every drop is reported, rate 1
+	RateReported  = decoded.RateReported  // the flow_sample's sampling_rate
+	RateDefault   = decoded.RateDefault   // a ModeDefault rule: the exporter reported 0
+	RateOverride  = decoded.RateOverride  // a ModeOverride rule
+	RateMissing   = decoded.RateMissing   // sampling_rate 0 and no rule: rate 0, counted in SamplesNoRate
+	RateUnsampled = decoded.RateUnsampled // a drop sample: every drop is reported, rate 1
 )
-
-// rateSourceNames are the names of the rate sources, for events.
-var rateSourceNames = [...]string{
-	RateReported: "reported", RateDefault: "default", RateOverride: "override",
-	RateMissing: "missing", RateUnsampled: "unsampled",
-}
-
-// String returns the name of s: reported, default, override, missing or
-// unsampled.
-func (s RateSource) String() string {
-	if int(s) < len(rateSourceNames) {
-		return rateSourceNames[s]
-	}
-	return fmt.Sprintf("RateSource(%d)", uint8(s))
-}
 
 // ruleFor returns the first rule whose prefixes contain agent, or nil.
 func ruleFor(rules []RateRule, agent netip.Addr) *RateRule {

@@ -73,7 +73,7 @@ func TestSamplingRates(t *testing.T) {
 func TestRateSourceNames(t *testing.T) {
 	got := []string{RateReported.String(), RateDefault.String(), RateOverride.String(),
 		RateMissing.String(), RateUnsampled.String(), RateSource(9).String()}
-	want := []string{"reported", "default", "override", "missing", "unsampled", "RateSource(9)"}
+	want := []string{"reported", "default", "override", "missing", "unsampled", "unknown"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("names (-want +got):\n%s", diff)
 	}

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/sflowbeat/sflowbeat/input/sflow/decoder"
+	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
 )
 
 // Direction is the direction of the traffic of an interface that its flow
@@ -67,7 +67,7 @@ type reconcileDir struct {
 
 // flow adds the bytes a flow sample of the interface index stands for:
 // frame length x scale (applied rate x factor).
-func (r *ifReconcile) flow(index uint32, fs *decoder.FlowSample, scale float64) {
+func (r *ifReconcile) flow(index uint32, fs *decoded.FlowSample, scale float64) {
 	d, ok := direction(fs, index)
 	length := frameLength(&fs.Records)
 	if !ok || scale == 0 || length == 0 {
@@ -81,11 +81,11 @@ func (r *ifReconcile) flow(index uint32, fs *decoder.FlowSample, scale float64) 
 
 // direction tells whether the flow sample of the data source index saw the
 // packet come in (input == index) or go out (output == index).
-func direction(fs *decoder.FlowSample, index uint32) (Direction, bool) {
+func direction(fs *decoded.FlowSample, index uint32) (Direction, bool) {
 	switch {
-	case fs.Input.Format == decoder.IfFormatSingle && fs.Input.Value == index:
+	case fs.Input.Format == decoded.IfFormatSingle && fs.Input.Value == index:
 		return Ingress, true
-	case fs.Output.Format == decoder.IfFormatSingle && fs.Output.Value == index:
+	case fs.Output.Format == decoded.IfFormatSingle && fs.Output.Value == index:
 		return Egress, true
 	}
 	return 0, false
@@ -94,15 +94,15 @@ func direction(fs *decoder.FlowSample, index uint32) (Direction, bool) {
 // frameLength is the length of the sampled packet: frame_length of
 // sampled_header, else the length of sampled_ethernet, sampled_ipv4 or
 // sampled_ipv6 (without the layer 2 header), else 0.
-func frameLength(r *decoder.FlowRecords) uint32 {
+func frameLength(r *decoded.FlowRecords) uint32 {
 	switch {
-	case r.Has&decoder.HasSampledHeader != 0:
+	case r.Has&decoded.HasSampledHeader != 0:
 		return r.SampledHeader.FrameLength
-	case r.Has&decoder.HasSampledEthernet != 0:
+	case r.Has&decoded.HasSampledEthernet != 0:
 		return r.SampledEthernet.Length
-	case r.Has&decoder.HasSampledIPv4 != 0:
+	case r.Has&decoded.HasSampledIPv4 != 0:
 		return r.SampledIPv4.Length
-	case r.Has&decoder.HasSampledIPv6 != 0:
+	case r.Has&decoded.HasSampledIPv6 != 0:
 		return r.SampledIPv6.Length
 	}
 	return 0
@@ -110,7 +110,7 @@ func frameLength(r *decoder.FlowRecords) uint32 {
 
 // counters closes an interval with the if_counters of a counter sample;
 // rebase (a restarted counter sequence) starts again from these values.
-func (r *ifReconcile) counters(g *decoder.GenericIfCounters, rebase bool) {
+func (r *ifReconcile) counters(g *decoded.GenericIfCounters, rebase bool) {
 	r.dir[Ingress].counter(g.IfInOctets, rebase)
 	r.dir[Egress].counter(g.IfOutOctets, rebase)
 }

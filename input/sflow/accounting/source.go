@@ -4,7 +4,7 @@ import (
 	"container/list"
 	"iter"
 
-	"github.com/sflowbeat/sflowbeat/input/sflow/decoder"
+	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
 )
 
 // kind is the kind of samples of a data source: each kind has its own
@@ -21,7 +21,7 @@ const (
 // the kind of its samples.
 type sourceKey struct {
 	kind kind
-	id   decoder.SourceID
+	id   decoded.SourceID
 }
 
 // sourceSet holds the data sources of an exporter: a map per kind, keyed
@@ -33,7 +33,7 @@ type sourceSet struct {
 }
 
 // word packs a source_id into a map key.
-func word(id decoder.SourceID) uint64 { return uint64(id.Type)<<32 | uint64(id.Index) }
+func word(id decoded.SourceID) uint64 { return uint64(id.Type)<<32 | uint64(id.Index) }
 
 // get returns the source k, or nil.
 func (m *sourceSet) get(k sourceKey) *source { return m.byKind[k.kind][word(k.id)] }
@@ -104,7 +104,7 @@ func (s *source) sample(n uint32, now int64, c *params) class {
 // and returns how much sample_pool grew since the previous highest number:
 // only a new highest number moves them (32-bit, modulo 2^32); a restart
 // takes them as the new base.
-func (s *source) poolDelta(cls class, fs *decoder.FlowSample, p *period) uint32 {
+func (s *source) poolDelta(cls class, fs *decoded.FlowSample, p *period) uint32 {
 	switch cls {
 	case clsFirst:
 		s.pool, s.drops = fs.SamplePool, fs.Drops

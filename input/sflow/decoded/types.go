@@ -99,6 +99,7 @@ type FlowSample struct {
 	Input          Interface
 	Output         Interface
 	Records        FlowRecords
+	Accounted      Accounted // set by the accounting stage
 }
 
 // DropSample is an event_discarded_packet (0:5), the sFlow drop
@@ -111,12 +112,59 @@ type DropSample struct {
 	Output         Interface
 	Reason         uint32 // drop_reason code (RFC 7854 / sFlow drop reasons)
 	Records        FlowRecords
+	Accounted      Accounted // set by the accounting stage
+}
+
+// Accounted is what the accounting stage (package accounting) decided for
+// a sample, between decoding and mapping; the zero value is "not
+// accounted" (RateNotAccounted): the mapper then takes the sample as it
+// came.
+type Accounted struct {
+	// Duplicate is set for a sample received already: it is not mapped.
+	Duplicate bool
+	// Rate is the sampling rate to apply to a flow sample (0: none known),
+	// from RateSource: the reported one, or a rule's.
+	Rate       uint32
+	RateSource RateSource
+	// Factor is the loss compensation factor of a flow sample: how many
+	// samples its data source took per sample received (1: none; 0 when
+	// not accounted).
+	Factor float64
+}
+
+// RateSource says where the sampling rate applied to a sample comes from.
+type RateSource uint8
+
+// The sources of an applied rate.
+const (
+	RateNotAccounted RateSource = iota // no accounting: the flow_sample's sampling_rate
+	RateReported                       // the flow_sample's sampling_rate
+	RateDefault                        // a default rule: the exporter reported 0
+	RateOverride                       // an override rule
+	RateMissing                        // sampling_rate 0 and no rule: no estimate
+	RateUnsampled                      // a drop sample: every drop is reported, rate 1
+)
+
+// rateSourceNames are the names of the rate sources, for events.
+var rateSourceNames = [...]string{
+	RateNotAccounted: "reported", RateReported: "reported", RateDefault: "default", RateOverride: "override",
+	RateMissing: "missing", RateUnsampled: "unsampled",
+}
+
+// String returns the name of s: reported, default, override, missing or
+// unsampled.
+func (s RateSource) String() string {
+	if int(s) < len(rateSourceNames) {
+		return rateSourceNames[s]
+	}
+	return "unknown"
 }
 
 // CounterSample is a counters_sample (0:2) or counters_sample_expanded (0:4),
 // sFlow v5 section 5.4 / 5.5, or an RFC 3176 counters_sample (v2/v4), whose
 // counters_type union arm is turned into the same records (see HasFDDI).
 type CounterSample struct {
+	Duplicate      bool // set by the accounting stage: received already, not mapped
 	Expanded       bool
 	SequenceNumber uint32
 	SourceID       SourceID

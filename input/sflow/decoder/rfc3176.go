@@ -102,6 +102,7 @@ func (d *Decoder) decodeFlowSampleV24() error {
 	n := len(dg.FlowSamples)
 	dg.FlowSamples = extend(dg.FlowSamples)
 	s := &dg.FlowSamples[n]
+	s.Accounted = decoded.Accounted{} // the slot is reused
 	s.Expanded = false
 	s.SequenceNumber = x.u32()
 	s.SourceID = compactSource(x.u32())
@@ -278,6 +279,7 @@ func (d *Decoder) decodeCounterSampleV24() error {
 	n := len(dg.CounterSamples)
 	dg.CounterSamples = extend(dg.CounterSamples)
 	s := &dg.CounterSamples[n]
+	s.Duplicate = false // the slot is reused
 	s.Expanded = false
 	s.SequenceNumber = x.u32()
 	s.SourceID = compactSource(x.u32())

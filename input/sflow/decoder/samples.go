@@ -39,6 +39,7 @@ func (d *Decoder) decodeFlowSample(expanded bool) error {
 	n := len(dg.FlowSamples)
 	dg.FlowSamples = extend(dg.FlowSamples)
 	s := &dg.FlowSamples[n]
+	s.Accounted = decoded.Accounted{} // the slot is reused
 	s.Expanded = expanded
 	s.SequenceNumber = x.u32()
 	s.SourceID = x.source(expanded)
@@ -64,6 +65,7 @@ func (d *Decoder) decodeDropSample() error {
 	n := len(dg.DropSamples)
 	dg.DropSamples = extend(dg.DropSamples)
 	s := &dg.DropSamples[n]
+	s.Accounted = decoded.Accounted{} // the slot is reused
 	s.SequenceNumber = x.u32()
 	s.SourceID = x.source(true)
 	s.Drops = x.u32()
@@ -87,6 +89,7 @@ func (d *Decoder) decodeCounterSample(expanded bool) error {
 	n := len(dg.CounterSamples)
 	dg.CounterSamples = extend(dg.CounterSamples)
 	s := &dg.CounterSamples[n]
+	s.Duplicate = false // the slot is reused
 	s.Expanded = expanded
 	s.SequenceNumber = x.u32()
 	s.SourceID = x.source(expanded)

@@ -1,11 +1,13 @@
 package worker
 
 import (
+	"net/netip"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/sflowbeat/sflowbeat/beater/pcapfile"
+	"github.com/sflowbeat/sflowbeat/input/sflow/accounting"
 	"github.com/sflowbeat/sflowbeat/processor/ecs"
 	"github.com/sflowbeat/sflowbeat/processor/ecs/dataset"
 )
@@ -25,7 +27,7 @@ func capture(t testing.TB, name string) []pcapfile.Datagram {
 // not sFlow is counted as invalid with its cause, and yields no event.
 func TestProcess(t *testing.T) {
 	var c Counts
-	w := New(ecs.Options{}, &c)
+	w := New(ecs.Options{}, accounting.New(accounting.Defaults()), &c)
 	at := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
 	kinds := map[string]int{}
 	for _, d := range capture(t, "ovs-3.1-sflow.pcap") {
@@ -60,7 +62,7 @@ func TestProcess(t *testing.T) {
 // per event.
 func BenchmarkProcess(b *testing.B) {
 	dgs := capture(b, "overflowd-sflow.pcap")
-	w := New(ecs.Options{}, &Counts{})
+	w := New(ecs.Options{}, accounting.New(accounting.Defaults()), &Counts{})
 	at := time.Now()
 	events := 0
 	b.ReportAllocs()
@@ -71,4 +73,38 @@ func BenchmarkProcess(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(events), "ns/event")
 	b.ReportMetric(float64(events)/float64(b.N), "events/op")
+}
+
+// TestProcessAccounts: the worker runs the accounting stage between
+// decoding and mapping: a datagram received twice is dropped the second
+// time, and the sampling rules reach the events.
+func TestProcessAccounts(t *testing.T) {
+	cfg := accounting.Defaults()
+	cfg.Rates = []accounting.RateRule{{Exporters: []netip.Prefix{netip.MustParsePrefix("0.0.0.0/0")}, Rate: 4096, Mode: accounting.ModeOverride}}
+	acct := accounting.New(cfg)
+	var c Counts
+	w := New(ecs.Options{}, acct, &c)
+	d := capture(t, "overflowd-sflow.pcap")[0]
+	first := w.Process(d.Payload, d.Timestamp)
+	if first.Err != nil || first.Duplicate || len(first.Events) == 0 {
+		t.Fatalf("first: %v, duplicate %v, %d events", first.Err, first.Duplicate, len(first.Events))
+	}
+	var flow *ecs.Event
+	for i := range first.Events {
+		if first.Events[i].Dataset == dataset.Flow {
+			flow = &first.Events[i]
+		}
+	}
+	if flow == nil {
+		t.Fatal("no flow event")
+	}
+	m := flow.Map()
+	if v, _ := m.GetValue("sflow.sampling.applied_rate"); v != uint64(4096) {
+		t.Errorf("applied rate %v, want the override's 4096", v)
+	}
+	again := w.Process(d.Payload, d.Timestamp)
+	if !again.Duplicate || len(again.Events) != 0 || acct.Stats().Load().Datagrams.Duplicate != 1 {
+		t.Errorf("the same datagram again: duplicate %v, %d events, %d duplicates counted",
+			again.Duplicate, len(again.Events), acct.Stats().Load().Datagrams.Duplicate)
+	}
 }

@@ -44,7 +44,7 @@ func captureEvents(t testing.TB, name string) []ecs.Event {
 	}
 	var out []ecs.Event
 	for _, d := range dgs {
-		w := worker.New(ecs.Options{InterfaceNames: ecs.NewInterfaceNames()}, &worker.Counts{})
+		w := worker.New(ecs.Options{InterfaceNames: ecs.NewInterfaceNames()}, nil, &worker.Counts{})
 		out = append(out, w.Process(d.Payload, d.Timestamp).Events...)
 	}
 	return out
@@ -155,7 +155,7 @@ func benchEncode(b *testing.B, maps, mapToo bool) {
 		events = captureEvents(b, "overflowd-sflow.pcap")
 	}
 	enc := encoder(b)
-	w := worker.New(ecs.Options{InterfaceNames: ecs.NewInterfaceNames()}, &worker.Counts{})
+	w := worker.New(ecs.Options{InterfaceNames: ecs.NewInterfaceNames()}, nil, &worker.Counts{})
 	payloads := capturePayloads(b, "overflowd-sflow.pcap")
 	n := 0
 	var before, after runtime.MemStats
