@@ -83,7 +83,7 @@ func (bt *Beater) Run(b *beat.Beat) error {
 			return fmt.Errorf("cannot attach the inputs endpoint to the HTTP server: %w", err)
 		}
 	}
-	factory := sflow.NewFactory(b.Info, bt.log, b.Monitoring.InputsRegistry(), bt.cfg.ShutdownTimeout)
+	factory := sflow.NewFactory(b.Info, BuiltinFields(b.Info), bt.log, b.Monitoring.InputsRegistry(), bt.cfg.ShutdownTimeout)
 	if b.Manager.Enabled() {
 		return bt.runManaged(b, factory)
 	}

@@ -8,21 +8,23 @@ import (
 	"github.com/elastic/beats/v7/libbeat/publisher/processing"
 	conf "github.com/elastic/elastic-agent-libs/config"
 	"github.com/elastic/elastic-agent-libs/logp"
+	"github.com/elastic/elastic-agent-libs/mapstr"
 
 	"github.com/sflowbeat/sflowbeat/processor/ecs"
 )
 
 // ProcessingSupport is sflowbeat's event processing: libbeat's default
-// (host and agent metadata, no normalization: the mapper builds events
-// from plain Go types), plus the step that lets processors see the events
-// as maps. The mapper's events hold their fields typed, folded straight
+// without normalization (the mapper builds events from plain Go types) and
+// without its metadata modifiers, whose fields the inputs set themselves
+// (BuiltinFields; libbeat would replace them with maps folded by
+// reflection), plus the step that lets processors see the events as maps. The mapper's events hold their fields typed, folded straight
 // into the output's encoder (ecs.Doc); a client with processors, or a beat
 // with global processors or output settings that read event fields (index
 // or pipeline format strings, conditions), gets ecs.Materialize as its
 // first processor, so that every processor and format string sees and
 // changes every field.
 func ProcessingSupport() processing.SupportFactory {
-	inner := processing.MakeDefaultSupport(false, nil, processing.WithHost, processing.WithAgentMeta())
+	inner := processing.MakeDefaultSupport(false, nil)
 	return func(info beat.Info, log *logp.Logger, cfg *conf.C) (processing.Supporter, error) {
 		s, err := inner(info, log, cfg)
 		if err != nil {
@@ -30,6 +32,16 @@ func ProcessingSupport() processing.SupportFactory {
 		}
 		return &support{Supporter: s, always: readsFields(cfg)}, nil
 	}
+}
+
+// BuiltinFields returns the metadata libbeat's default processing adds to
+// every event (host.name, agent.*), for the inputs, which set it
+// themselves as objects folded without reflection.
+func BuiltinFields(info beat.Info) mapstr.M {
+	out := mapstr.M{}
+	out.DeepUpdate(processing.WithHost.BuiltinFields(info))
+	out.DeepUpdate(processing.WithAgentMeta().BuiltinFields(info))
+	return out
 }
 
 // support is a processing.Supporter that puts materialize first when

@@ -149,7 +149,7 @@ func (in *Input) publishPeriod(evs []ecs.Event) {
 	if len(evs) == 0 {
 		return
 	}
-	out := newRouter(in.cfg, in.opts.indexFields).filter(evs, in.m, make([]beat.Event, 0, len(evs)))
+	out := newRouter(in.cfg, in.opts).filter(evs, in.m, make([]beat.Event, 0, len(evs)))
 	if len(out) > 0 {
 		in.client.PublishAll(out)
 		in.m.eventsPublished.Add(uint64(len(out)))

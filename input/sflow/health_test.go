@@ -89,13 +89,13 @@ func TestHealth(t *testing.T) {
 // TestRouter checks that data stream routing sends counters and flows to
 // their data streams, and that it is off without a namespace.
 func TestRouter(t *testing.T) {
-	off := newRouter(config.DefaultInput(), nil)
+	off := newRouter(config.DefaultInput(), options{})
 	if ev := off.event(&ecs.Event{Doc: &ecs.Doc{}, Dataset: dataset.Flow}); ev.Meta != nil || ev.Fields["data_stream"] != nil {
 		t.Errorf("routing without a namespace: meta %v, fields %v", ev.Meta, ev.Fields)
 	}
 	c := config.DefaultInput()
 	c.DataStream.Namespace = "prod"
-	r := newRouter(c, nil)
+	r := newRouter(c, options{})
 	for dataset, want := range map[string]string{
 		dataset.Flow: "logs-sflow.flow-prod", dataset.Drops: "logs-sflow.flow-prod", dataset.Counters: "metrics-sflow.counters-prod",
 	} {
@@ -120,7 +120,7 @@ func TestRouterDropsCounters(t *testing.T) {
 	off := false
 	c.DataStream.Namespace, c.DataStream.Counters = "prod", &off
 	evs := []ecs.Event{{Doc: &ecs.Doc{}, Dataset: dataset.Counters}, {Doc: &ecs.Doc{}, Dataset: dataset.Flow}}
-	out := newRouter(c, nil).filter(evs, m, nil)
+	out := newRouter(c, options{}).filter(evs, m, nil)
 	if len(out) != 1 || out[0].Meta["index"] != "logs-sflow.flow-prod" || m.countersDropped.Get() != 1 {
 		t.Errorf("%d events (%v), counters_dropped_total %d; want the flow event only and 1 dropped", len(out), out, m.countersDropped.Get())
 	}
@@ -159,12 +159,13 @@ func TestRouterMetadata(t *testing.T) {
 	c := config.DefaultInput()
 	c.DataStream.Namespace, c.Pipeline = "prod", "enrich"
 	c.Agent = config.AgentMetadata{InputID: "unit-1", StreamID: "flow-1", ID: "agent-1", Version: "9.3.0"}
-	r := newRouter(c, nil)
+	r := newRouter(c, options{})
 	ev := r.event(&ecs.Event{Doc: &ecs.Doc{}, Dataset: dataset.Flow})
 	wantMeta := mapstr.M{"index": "logs-sflow.flow-prod", "pipeline": "enrich", "input_id": "unit-1", "stream_id": "flow-1"}
 	if diff := cmp.Diff(wantMeta, ev.Meta); diff != "" {
 		t.Errorf("@metadata (-want +got):\n%s", diff)
 	}
+	ecs.Materialize(ev.Fields)
 	if id, _ := ev.Fields.GetValue("agent.id"); id != "agent-1" {
 		t.Errorf("agent.id %v", id)
 	}
@@ -172,7 +173,7 @@ func TestRouterMetadata(t *testing.T) {
 		t.Errorf("elastic_agent.version %v", v)
 	}
 	c.Fields, c.FieldsUnderRoot = mapstr.M{"site": "par1"}, true
-	maps := newRouter(c, nil)
+	maps := newRouter(c, options{})
 	ev = maps.event(&ecs.Event{Doc: &ecs.Doc{}, Dataset: dataset.Flow})
 	ev.Meta["index"] = "changed"
 	ev.Fields["data_stream"].(mapstr.M)["namespace"] = "changed"
@@ -198,7 +199,7 @@ func TestRouterIndex(t *testing.T) {
 		if err := checkIndex(c.Index, static); err != nil {
 			t.Fatalf("%s: %v", expr, err)
 		}
-		ev := newRouter(c, static).event(&ecs.Event{Doc: &ecs.Doc{}, Dataset: dataset.Flow, Timestamp: at})
+		ev := newRouter(c, options{indexFields: static}).event(&ecs.Event{Doc: &ecs.Doc{}, Dataset: dataset.Flow, Timestamp: at})
 		if ev.Meta["index"] != want {
 			t.Errorf("%s: index %v, want %s", expr, ev.Meta["index"], want)
 		}

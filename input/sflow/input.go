@@ -43,10 +43,11 @@ type Factory struct {
 // metrics under registry (the beat's inputs registry) and wait up to
 // shutdownTimeout, when they stop, for their events to be acknowledged.
 // The beat's name and version are the static fields of index format
-// strings.
-func NewFactory(info beat.Info, log *logp.Logger, registry *monitoring.Registry, shutdownTimeout time.Duration) *Factory {
+// strings; builtin is the metadata libbeat adds to every event (agent.*,
+// host.*), which the inputs set themselves (see builtinObjects).
+func NewFactory(info beat.Info, builtin mapstr.M, log *logp.Logger, registry *monitoring.Registry, shutdownTimeout time.Duration) *Factory {
 	opts := options{shutdownTimeout: shutdownTimeout, acks: &ackSet{},
-		indexFields: fmtstr.FieldsForBeat(info.Beat, info.Version)}
+		indexFields: fmtstr.FieldsForBeat(info.Beat, info.Version), builtin: builtin}
 	return &Factory{log: log, registry: registry, opts: opts, ports: &ports{}}
 }
 
@@ -177,6 +178,7 @@ type options struct {
 	shutdownTimeout time.Duration
 	acks            *ackSet  // of every input, for Factory.WaitAcked
 	indexFields     mapstr.M // the static fields of index format strings
+	builtin         mapstr.M // libbeat's metadata of every event: agent.*, host.*
 }
 
 // listenAll binds c.Workers sockets to c.Host with SO_REUSEPORT, so that the
@@ -418,7 +420,7 @@ func (in *Input) enqueue(d *datagram) {
 func (in *Input) work() {
 	defer in.workers.Done()
 	w := worker.New(mapperOptions(in.cfg, in.names), in.acct, in.m)
-	route := newRouter(in.cfg, in.opts.indexFields)
+	route := newRouter(in.cfg, in.opts)
 	var out []beat.Event
 	for d := range in.queue {
 		in.m.queueLength.Set(uint64(len(in.queue)))

@@ -45,8 +45,7 @@ type router struct {
 	index          *fmtstr.TimestampFormatString // index, when it depends on the event time
 	dropCounters   bool                          // no counters data stream to write to
 	maps           bool                          // build the fields as maps: fields_under_root could collide with them
-	elasticAgent   mapstr.M                      // elastic_agent.*, under Elastic Agent
-	agentID        string                        // agent.id, under Elastic Agent
+	builtin        map[string]*ecs.Object        // agent.*, host.*, and elastic_agent.* under Elastic Agent
 }
 
 // dataStream is where events go: their @metadata, and the data_stream.*
@@ -55,13 +54,11 @@ type dataStream struct {
 	meta, fields mapstr.M
 }
 
-// newRouter returns the router of an input; indexFields are the static
-// fields of its index format string.
-func newRouter(c config.Input, indexFields mapstr.M) router {
-	r := router{maps: c.FieldsUnderRoot && len(c.Fields) > 0, agentID: c.Agent.ID}
-	if a := c.Agent; a.ID != "" {
-		r.elasticAgent = mapstr.M{"id": a.ID, "version": a.Version, "snapshot": a.Snapshot}
-	}
+// newRouter returns the router of an input; o holds the static fields of
+// its index format string and the beat's metadata.
+func newRouter(c config.Input, o options) router {
+	r := router{maps: c.FieldsUnderRoot && len(c.Fields) > 0, builtin: builtinObjects(c, o.builtin)}
+	indexFields := o.indexFields
 	d := c.DataStream
 	if !d.Enabled() {
 		index, timed := staticIndex(c.Index, indexFields)
@@ -127,6 +124,30 @@ func metadata(c config.Input, index string) mapstr.M {
 	return m
 }
 
+// builtinObjects returns the metadata every event gets (agent.*, host.*:
+// libbeat's own, given by the beat; under Elastic Agent, agent.id is the
+// Agent's and elastic_agent.* is added), as shared objects that
+// go-structform folds without reflection; libbeat then leaves these keys
+// as they are.
+func builtinObjects(c config.Input, builtin mapstr.M) map[string]*ecs.Object {
+	out := map[string]*ecs.Object{}
+	for k, v := range builtin {
+		if m, ok := v.(mapstr.M); ok {
+			out[k] = ecs.NewObject(m)
+		}
+	}
+	if a := c.Agent; a.ID != "" {
+		agent := mapstr.M{}
+		if m, ok := builtin["agent"].(mapstr.M); ok {
+			agent = m.Clone()
+		}
+		agent["id"] = a.ID
+		out["agent"] = ecs.NewObject(agent)
+		out["elastic_agent"] = ecs.NewObject(mapstr.M{"id": a.ID, "version": a.Version, "snapshot": a.Snapshot})
+	}
+	return out
+}
+
 // timedIndex returns the @metadata of an event whose index depends on its
 // time (index: sflow-%{+yyyy.MM.dd}).
 func (r router) timedIndex(e *ecs.Event) mapstr.M {
@@ -164,9 +185,8 @@ func (r router) event(e *ecs.Event) beat.Event {
 	if ds.fields != nil {
 		ev.Fields["data_stream"] = ds.fields
 	}
-	if r.agentID != "" {
-		ev.Fields["elastic_agent"] = r.elasticAgent
-		ev.Fields["agent"] = mapstr.M{"id": r.agentID} // libbeat adds the beat's agent.* to it: one per event
+	for k, o := range r.builtin {
+		ev.Fields[k] = o
 	}
 	if r.maps {
 		ev.Meta = ev.Meta.Clone()

@@ -515,6 +515,8 @@ func Materialize(fields mapstr.M) {
 				doc = v.d.Map()
 			}
 			fields[k] = doc[k]
+		case *Object:
+			fields[k] = v.Map()
 		case mapstr.M:
 			fields[k] = v.Clone()
 		case []string:
@@ -522,3 +524,17 @@ func Materialize(fields mapstr.M) {
 		}
 	}
 }
+
+// Object is a read-only map of plain values that many events share (the
+// beat's agent.* and host.name): go-structform folds it without reflection,
+// and Materialize gives each event its own copy.
+type Object struct{ m mapstr.M }
+
+// NewObject returns an Object of m, which must not change afterwards.
+func NewObject(m mapstr.M) *Object { return &Object{m: m} }
+
+// Fold writes the object (go-structform's gotype.Folder).
+func (o *Object) Fold(v structform.ExtVisitor) error { return foldObject(v, o.m) }
+
+// Map returns a copy of the object as maps.
+func (o *Object) Map() mapstr.M { return cloneObject(o.m) }

@@ -71,14 +71,22 @@ func encoder(t testing.TB) queue.Encoder {
 	return group.EncoderFactory()
 }
 
+// builtinObjects are builtin as the input sets it (shared objects).
+var builtinObjects = map[string]*ecs.Object{
+	"agent": ecs.NewObject(builtin["agent"].(mapstr.M)), "host": ecs.NewObject(builtin["host"].(mapstr.M)),
+}
+
 // publish returns the beat event of e as the pipeline hands it to the
-// queue: the mapper's fields (typed, or maps), with libbeat's metadata.
+// queue: the mapper's fields (typed, or maps) and the beat's metadata, as
+// the input sets them.
 func publish(e *ecs.Event, maps bool) publisher.Event {
 	f := e.Doc.Fields()
+	for k, o := range builtinObjects {
+		f[k] = o
+	}
 	if maps {
 		ecs.Materialize(f)
 	}
-	f.DeepUpdateNoOverwrite(builtin)
 	return publisher.Event{Content: beat.Event{Timestamp: e.Timestamp, Fields: f}}
 }
 
