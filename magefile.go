@@ -22,7 +22,7 @@ import (
 // fuzzTargets are the fuzz tests run by Fuzz, as package:FuzzName.
 var fuzzTargets = []string{
 	"./input/sflow/decoder:FuzzDecode",
-	"./input/sflow/header:FuzzParse",
+	"./input/sflow/decoder/header:FuzzParse",
 	"./processor/ecs:FuzzMap",
 }
 
@@ -84,10 +84,21 @@ func fuzz(d time.Duration) error {
 	return nil
 }
 
-// Bench runs the decoder, header and mapping benchmarks.
+// benchPackages are the packages whose benchmarks Bench runs, in the order
+// data flows through them: decode, account, the worker loop, map, encode.
+var benchPackages = []string{
+	"./input/sflow/decoder",
+	"./input/sflow/decoder/header",
+	"./input/sflow/accounting",
+	"./input/sflow/worker",
+	"./processor/ecs",
+	"./processor/ecs/esencode",
+}
+
+// Bench runs the decoder, header, accounting, worker, mapping and encoding
+// benchmarks.
 func Bench() error {
-	return run("go", "test", "-run", "^$", "-bench", ".", "-benchmem",
-		"./input/sflow/decoder", "./input/sflow/header", "./processor/ecs")
+	return run("go", append([]string{"test", "-run", "^$", "-bench", ".", "-benchmem"}, benchPackages...)...)
 }
 
 // vet runs go vet on the beat's module and on every tool module.
