@@ -5,11 +5,17 @@
 //
 // The data path of one input:
 //
-//	socket --reader--> bounded queue --worker: decode, map--> pipeline client
+//	socket --reader--> bounded queue --worker: decode, count, account, map
+//	(package worker)--> router --> pipeline client
 //
-// The reader never waits on the pipeline: when the queue is full, the
-// datagram is dropped and counted (datagrams_dropped_total). Every datagram,
-// sample and record that is not turned into an event is counted in the
-// input's monitoring registry, and per-datagram problems are logged at a
-// limited rate.
+// When the pipeline cannot keep up, the worker waits on it, the queue fills
+// and the reader waits on the queue: datagrams then wait in the socket's
+// receive buffer (read_buffer), which absorbs bursts, and what the kernel
+// drops when that buffer is full is counted in system_packet_drops (read
+// from /proc every 2 s, see kernel.go). Dropping in the reader instead
+// would lose datagrams during every short stall of the output, which the
+// buffer rides out. Only at shutdown are datagrams still queued dropped and
+// counted (datagrams_dropped_total). Every datagram, sample and record that
+// is not turned into an event is counted in the input's monitoring
+// registry, and per-datagram problems are logged at a limited rate.
 package sflow
