@@ -24,6 +24,15 @@ const (
 	reconcileDataset = "sflow.reconcile"
 )
 
+// streamDatasets are the datasets of the events the router sends to each
+// data stream (dataset.IsMetric: counter samples and the accounting
+// stage's events are metrics). A data stream's own dataset is
+// sflow.<name>, the value of its constant data_stream.dataset.
+var streamDatasets = map[string][]string{
+	"flow":     {flowDataset, dropsDataset},
+	"counters": {countersDataset, exportersDataset, reconcileDataset},
+}
+
 // metricGroups are the groups of the fields only metric events have:
 // counter samples, exporter health (sflow.exporters) and reconciliation
 // (sflow.reconcile).
@@ -34,14 +43,12 @@ var metricGroups = []string{"sflow.counters", "sflow.exporter", "sflow.reconcile
 var counterExtras = []string{"sflow.sample.sampling_interval"}
 
 // dataStreams returns the package's data streams, with the datasets the
-// router sends each (dataset.IsMetric: counter samples and the accounting
-// stage's events are metrics). Counters has the groups of metric fields
+// router sends each (streamDatasets). Counters has the groups of metric fields
 // and every field its golden events have (the datagram header, event.*,
 // observer.*); flow has every other field, and none that only the
 // accounting events have (event.start, event.end).
 func dataStreams(src sources) []dataStream {
-	metricDatasets := []string{countersDataset, exportersDataset, reconcileDataset}
-	flowDatasets := []string{flowDataset, dropsDataset}
+	flowDatasets, metricDatasets := streamDatasets["flow"], streamDatasets["counters"]
 	inCounters := src.goldenFields(metricDatasets...)
 	inFlow := src.goldenFields(flowDatasets...)
 	accountingOnly := src.goldenFields(exportersDataset, reconcileDataset)
