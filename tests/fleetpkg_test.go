@@ -422,19 +422,14 @@ func testDashboardFilters(t *testing.T, tool string) {
 	}
 }
 
-// filterRoot returns a repository root for gen-dashboards with the data
-// stream manifests of the package and one beat dashboard, the Exporters
-// dashboard with filter (none if nil) as its only filter.
+// filterRoot returns a repository root for gen-dashboards with the
+// package and one beat dashboard, the Exporters dashboard with filter
+// (none if nil) as its only filter.
 func filterRoot(t *testing.T, filter map[string]any) string {
 	t.Helper()
 	root := t.TempDir()
-	manifests, _ := filepath.Glob(filepath.Join(fleetPackage, "data_stream", "*", "manifest.yml"))
-	for _, m := range manifests {
-		data, err := os.ReadFile(m)
-		if err != nil {
-			t.Fatal(err)
-		}
-		writeTestFile(t, filepath.Join(root, "packages", "sflow", "data_stream", filepath.Base(filepath.Dir(m)), "manifest.yml"), data)
+	if err := os.CopyFS(filepath.Join(root, "packages", "sflow"), os.DirFS(fleetPackage)); err != nil {
+		t.Fatal(err)
 	}
 	var so map[string]any
 	data, err := os.ReadFile(filepath.Join("..", "_meta", "kibana", "7", "dashboard", "sflowbeat-exporters.json"))
@@ -453,19 +448,14 @@ func filterRoot(t *testing.T, filter map[string]any) string {
 	if data, err = json.Marshal(so); err != nil {
 		t.Fatal(err)
 	}
-	writeTestFile(t, filepath.Join(root, "_meta", "kibana", "7", "dashboard", "sflowbeat-filters.json"), data)
+	dir := filepath.Join(root, "_meta", "kibana", "7", "dashboard")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "sflowbeat-filters.json"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	return root
-}
-
-// writeTestFile writes data to path, creating its folder.
-func writeTestFile(t *testing.T, path string, data []byte) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // packageFilters returns the filters of the package dashboard at path as
