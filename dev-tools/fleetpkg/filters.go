@@ -162,9 +162,10 @@ func renameField(f map[string]any, from, to string) {
 	walk(f["query"])
 }
 
-// streamFilter returns a phrase filter on data_stream.dataset sflow.<stream>,
-// the filter at index i of the dashboard so, on the data view of like (a
-// reference of its own, added to so's).
+// streamFilter returns a phrase filter on data_stream.dataset
+// sflow.<stream>, to stand at index i of the filters of the dashboard so.
+// When like, the filter it goes with, names its data view by reference,
+// the new filter gets a reference of its own, added to so's.
 func streamFilter(so map[string]any, like map[string]any, i int, stream string) map[string]any {
 	dataset := "sflow." + stream
 	meta := map[string]any{"alias": nil, "disabled": false, "key": dataStreamKey, "negate": false,
