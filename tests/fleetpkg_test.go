@@ -4,6 +4,9 @@ import (
 	"archive/zip"
 	"encoding/json"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -11,6 +14,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -20,6 +24,7 @@ import (
 	"github.com/sflowbeat/sflowbeat/config"
 	"github.com/sflowbeat/sflowbeat/dev-tools/kibanacheck"
 	"github.com/sflowbeat/sflowbeat/processor/ecs"
+	"github.com/sflowbeat/sflowbeat/processor/ecs/dataset"
 )
 
 // fleetPackage is the Fleet integration package, relative to tests/.
@@ -36,9 +41,11 @@ func TestFleetPackage(t *testing.T) {
 	t.Run("Broken", func(t *testing.T) { testPackageBroken(t, tool) })
 	t.Run("FieldsGenerated", func(t *testing.T) { testFieldsGenerated(t, tool) })
 	t.Run("FieldsDeclared", testFieldsDeclared)
+	t.Run("DatasetsAccepted", testDatasetsAccepted)
 	t.Run("AgentFieldsDeclared", testAgentFieldsDeclared)
 	t.Run("DashboardsGenerated", func(t *testing.T) { testDashboardsGenerated(t, tool) })
 	t.Run("Dashboards", testPackageDashboards)
+	t.Run("DashboardFilters", func(t *testing.T) { testDashboardFilters(t, tool) })
 	t.Run("StreamTemplate", testStreamTemplate)
 	t.Run("Zip", func(t *testing.T) { testPackageZip(t, tool) })
 }
@@ -169,7 +176,8 @@ func testFieldsGenerated(t *testing.T, tool string) {
 
 // testFieldsDeclared checks, independently of the generator, that every
 // field of ecs.FieldDocs is defined with its type by the data stream its
-// events go to: sflow.counters.* by counters, the others by flow.
+// events go to: the fields only metric events have (metricOnly) by
+// counters, and not by flow; the others by flow.
 func testFieldsDeclared(t *testing.T) {
 	streams := map[string]map[string]string{
 		"flow":     packageFields(t, "flow"),
@@ -180,8 +188,11 @@ func testFieldsDeclared(t *testing.T) {
 			continue
 		}
 		ds := "flow"
-		if strings.HasPrefix(d.Name, "sflow.counters.") {
+		if metricOnly(d.Name) {
 			ds = "counters"
+			if _, ok := streams["flow"][d.Name]; ok {
+				t.Errorf("%s is defined by data stream flow, whose events never have it", d.Name)
+			}
 		}
 		got, ok := streams[ds][d.Name]
 		if !ok {
@@ -192,6 +203,87 @@ func testFieldsDeclared(t *testing.T) {
 			t.Errorf("%s is %q in data stream %s, %q in FieldDocs", d.Name, got, ds, d.Type)
 		}
 	}
+	// The sampling fields of flow events (rate_source, applied_rate,
+	// compensation_factor) come from FieldDocs alone.
+	for _, name := range []string{"sflow.sampling.rate_source", "sflow.sampling.applied_rate", "sflow.sampling.compensation_factor"} {
+		if _, ok := streams["flow"][name]; !ok {
+			t.Errorf("%s is not defined by data stream flow", name)
+		}
+	}
+}
+
+// metricOnly reports whether only metric events have the field name:
+// counter samples (sflow.counters.*), exporter health (sflow.exporter.*)
+// and reconciliation (sflow.reconcile.*, and the period of both).
+func metricOnly(name string) bool {
+	return strings.HasPrefix(name, "sflow.counters.") || strings.HasPrefix(name, "sflow.exporter.") ||
+		strings.HasPrefix(name, "sflow.reconcile.") || name == "event.start" || name == "event.end"
+}
+
+// testDatasetsAccepted checks that the event.dataset of each data stream
+// accepts every dataset the router sends it (dataset.IsMetric: counters,
+// else flow): a constant_keyword only its value, a keyword any value its
+// description names; data_stream.dataset stays a constant_keyword.
+func testDatasetsAccepted(t *testing.T) {
+	for _, ds := range routedDatasets(t) {
+		stream := "flow"
+		if dataset.IsMetric(ds) {
+			stream = "counters"
+		}
+		defs := baseFieldDefs(t, stream)
+		def := defs["event.dataset"]
+		switch {
+		case def.Type == "constant_keyword" && def.Value != ds:
+			t.Errorf("data stream %s receives %s, but its event.dataset is a constant_keyword %q", stream, ds, def.Value)
+		case def.Type == "keyword" && !strings.Contains(def.Description, ds):
+			t.Errorf("data stream %s receives %s, which the description of its event.dataset does not name: %q", stream, ds, def.Description)
+		case def.Type != "keyword" && def.Type != "constant_keyword":
+			t.Errorf("data stream %s: event.dataset is %q", stream, def.Type)
+		}
+		if defs["data_stream.dataset"].Type != "constant_keyword" {
+			t.Errorf("data stream %s: data_stream.dataset is %q, want constant_keyword", stream, defs["data_stream.dataset"].Type)
+		}
+	}
+}
+
+// routedDatasets returns the event.dataset values that processor/ecs/dataset
+// names (its string constants sflow.*), read from its source so that a new
+// kind of event is checked too.
+func routedDatasets(t *testing.T) []string {
+	t.Helper()
+	f, err := parser.ParseFile(token.NewFileSet(), "../processor/ecs/dataset/dataset.go", nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	ast.Inspect(f, func(n ast.Node) bool {
+		if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+			if s, _ := strconv.Unquote(lit.Value); strings.HasPrefix(s, "sflow.") {
+				out = append(out, s)
+			}
+		}
+		return true
+	})
+	if len(out) < 5 {
+		t.Fatalf("found datasets %v in processor/ecs/dataset, want at least flow, counters, drops, exporters, reconcile", out)
+	}
+	return out
+}
+
+// fieldDef is a definition of a fields file of the package.
+type fieldDef struct{ Name, Type, Value, Description string }
+
+// baseFieldDefs returns the definitions of base-fields.yml of the data
+// stream ds, by name.
+func baseFieldDefs(t *testing.T, ds string) map[string]fieldDef {
+	t.Helper()
+	var list []fieldDef
+	readYAML(t, filepath.Join(fleetPackage, "data_stream", ds, "fields", "base-fields.yml"), &list)
+	out := map[string]fieldDef{}
+	for _, d := range list {
+		out[d.Name] = d
+	}
+	return out
 }
 
 // agentFieldTypes are the fields events have under Elastic Agent besides
@@ -263,6 +355,150 @@ func testPackageDashboards(t *testing.T) {
 			t.Errorf("no dashboard shows data stream %s", ds)
 		}
 	}
+}
+
+// datasetPhrase is a phrase filter of a beat dashboard on event.dataset.
+func datasetPhrase(ds string) map[string]any {
+	return map[string]any{
+		"meta":  map[string]any{"key": "event.dataset", "negate": false, "params": map[string]any{"query": ds}, "type": "phrase"},
+		"query": map[string]any{"match_phrase": map[string]any{"event.dataset": ds}},
+	}
+}
+
+// datasetPhrases is a phrases filter (is one of) on event.dataset.
+func datasetPhrases(datasets ...string) map[string]any {
+	var should []any
+	for _, ds := range datasets {
+		should = append(should, map[string]any{"match_phrase": map[string]any{"event.dataset": ds}})
+	}
+	return map[string]any{
+		"meta":  map[string]any{"key": "event.dataset", "negate": false, "params": datasets, "type": "phrases"},
+		"query": map[string]any{"bool": map[string]any{"minimum_should_match": 1, "should": should}},
+	}
+}
+
+// testDashboardFilters runs gen-dashboards on a beat dashboard with each
+// filter on event.dataset and checks the filters of the package's
+// dashboard (field=values, in order) or the error: the stream's own
+// dataset becomes a data_stream.dataset filter, its other datasets keep
+// theirs beside one, and what no single data stream receives is refused.
+func testDashboardFilters(t *testing.T, tool string) {
+	negated := datasetPhrase("sflow.flow")
+	negated["meta"].(map[string]any)["negate"] = true
+	cases := []struct {
+		name    string
+		filter  map[string]any
+		want    []string
+		wantErr string
+	}{
+		{"own dataset", datasetPhrase("sflow.counters"), []string{"data_stream.dataset=sflow.counters"}, ""},
+		{"other dataset of the stream", datasetPhrase("sflow.drops"),
+			[]string{"event.dataset=sflow.drops", "data_stream.dataset=sflow.flow"}, ""},
+		{"several datasets of the stream", datasetPhrases("sflow.exporters", "sflow.reconcile"),
+			[]string{"event.dataset=sflow.exporters,sflow.reconcile", "data_stream.dataset=sflow.counters"}, ""},
+		{"datasets of two streams", datasetPhrases("sflow.flow", "sflow.counters"), nil, "a dashboard reads one"},
+		{"unknown dataset", datasetPhrase("sflow.bogus"), nil, `"sflow.bogus": no data stream`},
+		{"negated", negated, nil, "negated"},
+		{"no filter", nil, nil, "want one filter on event.dataset, found 0"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			root := filterRoot(t, c.filter)
+			out, errOut, err := pkgTry(nil, tool, "gen-dashboards", "-root", root)
+			if c.wantErr != "" {
+				if err == nil || !strings.Contains(errOut, c.wantErr) {
+					t.Fatalf("gen-dashboards: %v, want an error with %q\n%s%s", err, c.wantErr, out, errOut)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("gen-dashboards: %v\n%s%s", err, out, errOut)
+			}
+			got := packageFilters(t, filepath.Join(root, "packages", "sflow", "kibana", "dashboard", "sflow-filters.json"))
+			if !slices.Equal(got, c.want) {
+				t.Errorf("package dashboard filters %v, want %v", got, c.want)
+			}
+		})
+	}
+}
+
+// filterRoot returns a repository root for gen-dashboards with the
+// package and one beat dashboard, the Exporters dashboard with filter
+// (none if nil) as its only filter.
+func filterRoot(t *testing.T, filter map[string]any) string {
+	t.Helper()
+	root := t.TempDir()
+	if err := os.CopyFS(filepath.Join(root, "packages", "sflow"), os.DirFS(fleetPackage)); err != nil {
+		t.Fatal(err)
+	}
+	var so map[string]any
+	data, err := os.ReadFile(filepath.Join("..", "_meta", "kibana", "7", "dashboard", "sflowbeat-exporters.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &so); err != nil {
+		t.Fatal(err)
+	}
+	so["id"] = "sflowbeat-filters"
+	search := so["attributes"].(map[string]any)["kibanaSavedObjectMeta"].(map[string]any)["searchSourceJSON"].(map[string]any)
+	search["filter"] = []any{}
+	if filter != nil {
+		search["filter"] = []any{filter}
+	}
+	if data, err = json.Marshal(so); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(root, "_meta", "kibana", "7", "dashboard")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "sflowbeat-filters.json"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+// packageFilters returns the filters of the package dashboard at path as
+// field=values (the values of a phrases filter joined by commas).
+func packageFilters(t *testing.T, path string) []string {
+	t.Helper()
+	var so struct {
+		Attributes struct {
+			Meta struct {
+				Search string `json:"searchSourceJSON"`
+			} `json:"kibanaSavedObjectMeta"`
+		} `json:"attributes"`
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &so); err != nil {
+		t.Fatal(err)
+	}
+	var search struct {
+		Filter []struct {
+			Meta struct {
+				Key    string
+				Params json.RawMessage
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(so.Attributes.Meta.Search), &search); err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, f := range search.Filter {
+		var phrase struct{ Query string }
+		var phrases []string
+		if json.Unmarshal(f.Meta.Params, &phrase) == nil && phrase.Query != "" {
+			phrases = []string{phrase.Query}
+		} else if err := json.Unmarshal(f.Meta.Params, &phrases); err != nil {
+			t.Fatalf("filter on %s: params %s", f.Meta.Key, f.Meta.Params)
+		}
+		out = append(out, f.Meta.Key+"="+strings.Join(phrases, ","))
+	}
+	return out
 }
 
 // dataStreamsByType returns the package's data streams by type.

@@ -80,7 +80,7 @@ func genDashboards(dir, pkg string) (map[string][]byte, error) {
 }
 
 // dataStreamTypes returns the type (logs, metrics) of each data stream of
-// the package, by dataset: sflow.<folder>.
+// the package, by name (its folder).
 func dataStreamTypes(pkg string) (map[string]string, error) {
 	manifests, err := filepath.Glob(filepath.Join(pkg, "data_stream", "*", "manifest.yml"))
 	if err != nil || len(manifests) == 0 {
@@ -96,7 +96,7 @@ func dataStreamTypes(pkg string) (map[string]string, error) {
 		if err := yaml.Unmarshal(data, &ds); err != nil || ds.Type == "" {
 			return nil, fmt.Errorf("%s: no data stream type: %v", m, err)
 		}
-		types["sflow."+filepath.Base(filepath.Dir(m))] = ds.Type
+		types[filepath.Base(filepath.Dir(m))] = ds.Type
 	}
 	return types, nil
 }
@@ -127,8 +127,8 @@ func packageDashboard(path string, types map[string]string) (string, []byte, err
 }
 
 // toPackage turns the beat's dashboard so into the package's: sflow- id,
-// the title of its data stream's type, the filter on data_stream.dataset
-// instead of event.dataset, the data view Fleet creates for that type
+// the title of its data stream's type, a filter on data_stream.dataset
+// (filterDataStream), the data view Fleet creates for that type
 // (logs-*, metrics-*) instead of sflowbeat-*, and encoded attributes.
 func toPackage(so map[string]any, types map[string]string) error {
 	attrs, ok := so["attributes"].(map[string]any)
@@ -138,13 +138,13 @@ func toPackage(so map[string]any, types map[string]string) error {
 	if err := packageID(so); err != nil {
 		return err
 	}
-	dataset, err := datasetFilter(attrs)
+	stream, err := filterDataStream(so)
 	if err != nil {
 		return err
 	}
-	typ, ok := types[dataset]
+	typ, ok := types[stream]
 	if !ok {
-		return fmt.Errorf("filter on %s %q: the package has no such data stream", datasetField, dataset)
+		return fmt.Errorf("filter on %s: the package has no data stream %s", datasetField, stream)
 	}
 	if err := packageTitle(attrs, typ); err != nil {
 		return err
@@ -175,47 +175,6 @@ func packageTitle(attrs map[string]any, typ string) error {
 	}
 	attrs["title"] = "[" + strings.ToUpper(typ[:1]) + typ[1:] + " sFlow] " + strings.TrimPrefix(title, beatTitleStart)
 	return nil
-}
-
-// datasetFilter finds the dashboard's phrase filter on event.dataset,
-// rewrites it to filter data_stream.dataset, the constant_keyword of the
-// data stream, and returns the dataset. The dashboard must have exactly
-// one.
-func datasetFilter(attrs map[string]any) (string, error) {
-	meta, _ := attrs["kibanaSavedObjectMeta"].(map[string]any)
-	search, _ := meta["searchSourceJSON"].(map[string]any)
-	filters, _ := search["filter"].([]any)
-	var found []string
-	for _, f := range filters {
-		if ds, ok := rewriteDatasetFilter(f); ok {
-			found = append(found, ds)
-		}
-	}
-	if len(found) != 1 {
-		return "", fmt.Errorf("want one phrase filter on %s, found %d", datasetField, len(found))
-	}
-	return found[0], nil
-}
-
-// rewriteDatasetFilter rewrites f if it is a phrase filter on
-// event.dataset and returns its value.
-func rewriteDatasetFilter(f any) (string, bool) {
-	filter, _ := f.(map[string]any)
-	meta, _ := filter["meta"].(map[string]any)
-	query, _ := filter["query"].(map[string]any)
-	phrase, _ := query["match_phrase"].(map[string]any)
-	params, _ := meta["params"].(map[string]any)
-	value, _ := params["query"].(string)
-	if meta["key"] != datasetField || meta["type"] != "phrase" || phrase[datasetField] != value || value == "" {
-		return "", false
-	}
-	meta["key"] = dataStreamKey
-	if meta["field"] != nil {
-		meta["field"] = dataStreamKey
-	}
-	delete(phrase, datasetField)
-	phrase[dataStreamKey] = value
-	return value, true
 }
 
 // replaceDataView points every reference to sflowbeat-* (the dashboard's

@@ -15,38 +15,77 @@ type dataStream struct {
 	owns     func(string) bool // whether a declared field belongs here
 }
 
-// countersPrefix is the group of the fields only counter events have.
-const countersPrefix = "sflow.counters"
+// Datasets of the events, as processor/ecs/dataset names them.
+const (
+	flowDataset      = "sflow.flow"
+	dropsDataset     = "sflow.drops"
+	countersDataset  = "sflow.counters"
+	exportersDataset = "sflow.exporters"
+	reconcileDataset = "sflow.reconcile"
+)
+
+// streamDatasets are the datasets of the events the router sends to each
+// data stream (dataset.IsMetric: counter samples and the accounting
+// stage's events are metrics). A data stream's own dataset is
+// sflow.<name>, the value of its constant data_stream.dataset.
+var streamDatasets = map[string][]string{
+	"flow":     {flowDataset, dropsDataset},
+	"counters": {countersDataset, exportersDataset, reconcileDataset},
+}
+
+// metricGroups are the groups of the fields only metric events have:
+// counter samples, exporter health (sflow.exporters) and reconciliation
+// (sflow.reconcile).
+var metricGroups = []string{"sflow.counters", "sflow.exporter", "sflow.reconcile"}
 
 // counterExtras are fields of counter events that the golden events cannot
 // show: sampling_interval is only in RFC 3176 (v2/v4) counter samples.
 var counterExtras = []string{"sflow.sample.sampling_interval"}
 
-// dataStreams returns the package's data streams. Flow and drop events go
-// to flow, so it has every field but the counters; counters has the
-// sflow.counters group and the fields golden counter events have (the
-// datagram header, event.*, observer.*).
+// dataStreams returns the package's data streams, with the datasets the
+// router sends each (streamDatasets). Counters has the groups of metric fields
+// and every field its golden events have (the datagram header, event.*,
+// observer.*); flow has every other field, and none that only the
+// accounting events have (event.start, event.end).
 func dataStreams(src sources) []dataStream {
-	inCounters := map[string]bool{}
-	for _, p := range src.golden["sflow.counters"] {
-		inCounters[p] = true
+	flowDatasets, metricDatasets := streamDatasets["flow"], streamDatasets["counters"]
+	inCounters := src.goldenFields(metricDatasets...)
+	inFlow := src.goldenFields(flowDatasets...)
+	accountingOnly := src.goldenFields(exportersDataset, reconcileDataset)
+	metricGroup := func(name string) bool {
+		return slices.ContainsFunc(metricGroups, func(g string) bool { return under(name, g) })
 	}
 	return []dataStream{
 		{
 			name:     "flow",
-			datasets: []string{"sflow.flow", "sflow.drops"},
+			datasets: flowDatasets,
 			base:     baseFields(field{Name: "event.dataset", Type: "keyword", Description: "sflow.flow (flow samples) or sflow.drops (drop events)."}),
-			owns:     func(name string) bool { return !under(name, countersPrefix) },
+			owns: func(name string) bool {
+				return !metricGroup(name) && (inFlow[name] || !accountingOnly[name])
+			},
 		},
 		{
 			name:     "counters",
-			datasets: []string{"sflow.counters"},
-			base:     baseFields(field{Name: "event.dataset", Type: "constant_keyword", Value: "sflow.counters", Description: "Event dataset."}),
+			datasets: metricDatasets,
+			base: baseFields(field{Name: "event.dataset", Type: "keyword", Description: "sflow.counters (counter samples)," +
+				" sflow.exporters (what each exporter sent and lost) or sflow.reconcile (flow estimates against interface counters)."}),
 			owns: func(name string) bool {
-				return under(name, countersPrefix) || inCounters[name] || slices.Contains(counterExtras, name)
+				return metricGroup(name) || inCounters[name] || slices.Contains(counterExtras, name)
 			},
 		},
 	}
+}
+
+// goldenFields returns the set of the fields of the golden events of
+// datasets.
+func (s sources) goldenFields(datasets ...string) map[string]bool {
+	set := map[string]bool{}
+	for _, ds := range datasets {
+		for _, p := range s.golden[ds] {
+			set[p] = true
+		}
+	}
+	return set
 }
 
 // baseFields returns the fields every data stream defines, with its own

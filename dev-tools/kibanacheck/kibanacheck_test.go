@@ -53,6 +53,7 @@ func TestShippedObjects(t *testing.T) {
 	want := map[string]string{
 		"dashboard/sflowbeat-overview":           "[sFlow] Overview",
 		"dashboard/sflowbeat-interface-counters": "[sFlow] Interface counters",
+		"dashboard/sflowbeat-exporters":          "[sFlow] Exporters",
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("shipped objects (-want +got):\n%s", d)
@@ -60,7 +61,8 @@ func TestShippedObjects(t *testing.T) {
 }
 
 // TestShippedDashboardsCoverIssue checks that the dashboards show what
-// issue #4 asks for, on the fields the events carry.
+// issues #4 and #12 (exporters losing data, flow estimates against
+// interface counters) ask for, on the fields the events carry.
 func TestShippedDashboardsCoverIssue(t *testing.T) {
 	want := map[string][]string{
 		"sflowbeat-overview": {"event.dataset", "observer.ip", "network.bytes", "network.packets",
@@ -71,6 +73,10 @@ func TestShippedDashboardsCoverIssue(t *testing.T) {
 			"sflow.counters.if_in_octets", "sflow.counters.if_out_octets", "sflow.counters.if_speed",
 			"sflow.counters.if_in_errors", "sflow.counters.if_out_errors",
 			"sflow.counters.if_in_discards", "sflow.counters.if_out_discards"},
+		"sflowbeat-exporters": {"event.dataset", "observer.ip", "sflow.sub_agent_id",
+			"sflow.exporter.datagrams_missing", "sflow.exporter.samples_missing", "sflow.exporter.datagrams_missing_pct",
+			"sflow.reconcile.if_index", "sflow.reconcile.direction", "sflow.reconcile.flow_bytes",
+			"sflow.reconcile.counter_octets", "sflow.reconcile.ratio"},
 	}
 	for id, fields := range want {
 		o, err := LoadFile(filepath.Join(shippedDir, "dashboard", id+".json"))

@@ -20,10 +20,10 @@ var FieldDocs = []FieldDoc{
 	// ECS fields (declared by the ECS field set, _meta/fields.ecs.yml).
 	{Name: "@timestamp", Type: "date", Description: "Time the datagram was received."},
 	{Name: "ecs.version", Type: "keyword", Description: "ECS version of the event (8.17.0)."},
-	{Name: "event.kind", Type: "keyword", Description: "event (flows, drops) or metric (counters)."},
+	{Name: "event.kind", Type: "keyword", Description: "event (flows, drops) or metric (counters, sflow.exporters, sflow.reconcile)."},
 	{Name: "event.category", Type: "keyword", Description: "[network]."},
-	{Name: "event.type", Type: "keyword", Description: "[connection] (flows), [info] (counters) or [denied] (drops)."},
-	{Name: "event.dataset", Type: "keyword", Description: "sflow.flow, sflow.counters or sflow.drops."},
+	{Name: "event.type", Type: "keyword", Description: "[connection] (flows), [info] (counters, sflow.exporters, sflow.reconcile) or [denied] (drops)."},
+	{Name: "event.dataset", Type: "keyword", Description: "sflow.flow, sflow.counters, sflow.drops, sflow.exporters (exporter health) or sflow.reconcile (flow estimates against interface counters)."},
 	{Name: "event.module", Type: "keyword", Description: "sflow."},
 	{Name: "event.action", Type: "keyword", Description: "SFLOW_ and the datagram version (SFLOW_5), as the GoFlow2 chain set it."},
 	{Name: "event.original", Type: "keyword", Description: "The sampled packet header, hex-encoded (with preserve_original_event)."},
