@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	conf "github.com/elastic/elastic-agent-libs/config"
 	"gopkg.in/yaml.v3"
@@ -624,9 +625,13 @@ func testStreamTemplate(t *testing.T) {
 	}
 	checkVarsUsed(t, string(tmpl), vars)
 	all := map[string]any{
-		"allowed_exporters": []any{"192.0.2.0/24", "2001:db8::1"},
-		"workers":           2,
-		"processors":        "- add_fields:\n    target: labels\n    fields:\n      site: lab\n",
+		"allowed_exporters":     []any{"192.0.2.0/24", "2001:db8::1"},
+		"workers":               2,
+		"processors":            "- add_fields:\n    target: labels\n    fields:\n      site: lab\n",
+		"sampling":              "- exporters: [192.0.2.0/24]\n  rate: 1024\n  mode: override\n",
+		"loss_compensation":     true,
+		"exporter_stats_period": "10s",
+		"reconcile_period":      "1m",
 	}
 	t.Run("Defaults", func(t *testing.T) {
 		in := renderInput(t, string(tmpl), defaults(vars, nil))
@@ -641,12 +646,23 @@ func testStreamTemplate(t *testing.T) {
 		if !slices.Equal(in.InternalNetworks, config.Networks(private)) || len(in.Tags) != 0 {
 			t.Errorf("internal_networks %v, tags %v; want [private], []", in.InternalNetworks, in.Tags)
 		}
+		if len(in.Sampling) != 0 || in.LossCompensation != want.LossCompensation ||
+			in.ExporterStatsPeriod != want.ExporterStatsPeriod || in.ReconcilePeriod != want.ReconcilePeriod {
+			t.Errorf("defaults render sampling %v, loss_compensation %v, exporter_stats_period %s, reconcile_period %s; the beat's are none, %v, %s, %s",
+				in.Sampling, in.LossCompensation, in.ExporterStatsPeriod, in.ReconcilePeriod,
+				want.LossCompensation, want.ExporterStatsPeriod, want.ReconcilePeriod)
+		}
 	})
 	t.Run("AllSet", func(t *testing.T) {
 		in := renderInput(t, string(tmpl), defaults(vars, all))
 		if len(in.AllowedExporters) != 2 || in.Workers != 2 || len(in.Processors) != 1 {
 			t.Errorf("allowed_exporters %v, workers %d, %d processors; want 2 exporters, 2 workers, 1 processor",
 				in.AllowedExporters, in.Workers, len(in.Processors))
+		}
+		if len(in.Sampling) != 1 || in.Sampling[0].Rate != 1024 || in.Sampling[0].Mode != config.SamplingOverride ||
+			!in.LossCompensation || in.ExporterStatsPeriod != 10*time.Second || in.ReconcilePeriod != time.Minute {
+			t.Errorf("sampling %+v, loss_compensation %v, exporter_stats_period %s, reconcile_period %s; want one override rule of 1024, true, 10s, 1m",
+				in.Sampling, in.LossCompensation, in.ExporterStatsPeriod, in.ReconcilePeriod)
 		}
 	})
 }
