@@ -32,6 +32,9 @@ type Sequencer struct {
 	pool    map[string]uint32 // sample_pool, by flow data source key
 	base    map[string]uint32 // uptime at start, by exporter
 	skipped int64
+	// restartUptime is the uptime exporters start from after Restart,
+	// instead of their first captured uptime.
+	restartUptime *uint32
 	edits   []func([]byte) []byte
 }
 
@@ -102,18 +105,17 @@ func (s *Sequencer) StartAt(n uint32) {
 }
 
 // Restart makes every exporter restart, as an agent that reboots: its
-// numbers and sample_pool start again, and its uptime from 0.
-func (s *Sequencer) Restart() {
+// numbers and sample_pool start again, and its uptime from uptime
+// milliseconds (a real agent sends its first datagram a few seconds after
+// it booted; two restarts need different uptimes, or their first
+// datagrams are the same datagram twice).
+func (s *Sequencer) Restart(uptime uint32) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.reset()
 	s.start = time.Now()
-	s.base[restarted] = 0
+	s.restartUptime = &uptime
 }
-
-// restarted marks, in base, a Sequencer whose exporters restarted: their
-// uptime starts from 0, not from the captured one.
-const restarted = "restarted"
 
 // Next returns a copy of the datagram p with fresh numbers.
 func (s *Sequencer) Next(p []byte) []byte {
@@ -156,15 +158,15 @@ func (s *Sequencer) number(key string) uint32 {
 }
 
 // uptime returns the uptime of a datagram of exporter key whose captured
-// uptime was captured: the exporter's first captured uptime (0 after a
-// restart) plus the time since the Sequencer started, so that it never
+// uptime was captured: the exporter's first captured uptime (the one
+// Restart gave after a restart) plus the time since the Sequencer started, so that it never
 // goes back until a restart.
 func (s *Sequencer) uptime(key string, captured uint32) uint32 {
 	b, ok := s.base[key]
 	if !ok {
 		b = captured
-		if _, r := s.base[restarted]; r {
-			b = 0
+		if s.restartUptime != nil {
+			b = *s.restartUptime
 		}
 		s.base[key] = b
 	}

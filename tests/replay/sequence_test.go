@@ -120,9 +120,9 @@ func TestSequencerStartAtRestartSkip(t *testing.T) {
 		t.Errorf("sample numbers of the third datagram start at %d, want 1 (%d samples)", firstNumber(b), n)
 	}
 	s.StartAt(10)
-	s.Restart()
+	s.Restart(500)
 	r := decode(t, s.Next(p))
-	if r.SequenceNumber != 10 || firstNumber(r) != 10 || r.Uptime >= b.Uptime {
+	if r.SequenceNumber != 10 || firstNumber(r) != 10 || r.Uptime >= b.Uptime || r.Uptime < 500 {
 		t.Errorf("after Restart: number %d, sample %d, uptime %d after %d; want 10, 10, and the uptime back",
 			r.SequenceNumber, firstNumber(r), r.Uptime, b.Uptime)
 	}
