@@ -35,7 +35,7 @@ type Sequencer struct {
 	// restartUptime is the uptime exporters start from after Restart,
 	// instead of their first captured uptime.
 	restartUptime *uint32
-	edits   []func([]byte) []byte
+	edits         []func([]byte) []byte
 }
 
 // Option changes what a Sequencer writes.
@@ -159,8 +159,8 @@ func (s *Sequencer) number(key string) uint32 {
 
 // uptime returns the uptime of a datagram of exporter key whose captured
 // uptime was captured: the exporter's first captured uptime (the one
-// Restart gave after a restart) plus the time since the Sequencer started, so that it never
-// goes back until a restart.
+// Restart gave after a restart) plus the time since the Sequencer started
+// or restarted, so that it never goes back until a restart.
 func (s *Sequencer) uptime(key string, captured uint32) uint32 {
 	b, ok := s.base[key]
 	if !ok {
