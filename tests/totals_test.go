@@ -1,0 +1,323 @@
+package tests
+
+import (
+	"fmt"
+	"math"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/sflowbeat/sflowbeat/tests/esmock"
+	"github.com/sflowbeat/sflowbeat/tests/replay"
+)
+
+// The totals tests send captures through a replay.Sequencer, leave
+// datagrams out, reorder, repeat and restart them, and check the beat's
+// counters and sflow.exporters events against a ledger that the test
+// computes from what it sent (ledger_test.go). Loss counters are read only
+// once every gap must be final: reorderTimeout after the last datagram,
+// plus the second in which the input copies its counters.
+
+// reorderTimeout is the accounting stage's ReorderTimeout.
+const reorderTimeout = 2 * time.Second
+
+// pace lets the beat read what a test sent, so that the loopback socket
+// buffer does not overflow.
+func pace() { time.Sleep(2 * time.Millisecond) }
+
+// totalsRun is a beat with one input that publishes sflow.exporters events
+// every second, and what a test sent it.
+type totalsRun struct {
+	t    *testing.T
+	es   *esmock.Server
+	b    *beat
+	addr string
+	sock string
+	l    *ledger
+	last time.Time // when the test sent its last datagram
+}
+
+// startTotals starts a beat whose input has workers decoders and the
+// options extra (YAML lines of the input, indented by 4).
+func startTotals(t *testing.T, workers int, extra string) *totalsRun {
+	t.Helper()
+	es := esmock.Start()
+	t.Cleanup(es.Close)
+	sock := filepath.Join(t.TempDir(), "http.sock")
+	cfg := fmt.Sprintf(`sflowbeat.inputs:
+  - type: sflow
+    id: sflow-0
+    host: "127.0.0.1:0"
+    workers: %d
+    exporter_stats_period: 1s
+    reconcile_period: 0s
+%soutput.elasticsearch:
+  hosts: [%q]
+queue.mem:
+  flush.timeout: 50ms
+http.enabled: true
+http.host: unix://%s
+`, workers, extra, es.URL, sock)
+	b := startBeat(t, cfg)
+	return &totalsRun{t: t, es: es, b: b, addr: b.listenAddrs(1)[0], sock: sock, l: newLedger()}
+}
+
+// sender returns a sender to the beat that numbers with seq.
+func (r *totalsRun) sender(seq *replay.Sequencer) *sender { return newSender(r.t, r.addr, seq, r.l) }
+
+// sent notes that the test sent its last datagram.
+func (r *totalsRun) sent() { r.last = time.Now() }
+
+// lossCounters are the input's counters that the ledger predicts.
+var lossCounters = []string{
+	"datagrams_missing_total", "datagrams_reordered_total", "datagrams_duplicate_total", "datagrams_late_total",
+	"samples_missing_total", "samples_reordered_total", "samples_duplicate_total", "samples_late_total",
+	"sequence_resets_total",
+}
+
+// final waits until every gap must be final and the input's counters no
+// longer move, and returns its metrics.
+func (r *totalsRun) final() map[string]any {
+	r.t.Helper()
+	time.Sleep(time.Until(r.last.Add(reorderTimeout + flushPeriod)))
+	prev := ""
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(250 * time.Millisecond) {
+		m := inputMetrics(r.t, r.sock, "sflow-0")
+		var now strings.Builder
+		for _, c := range append(lossCounters, "datagrams_received_total", "events_published_total") {
+			fmt.Fprint(&now, counter(m, c), " ")
+		}
+		if now.String() == prev {
+			return m
+		}
+		prev = now.String()
+	}
+	r.t.Fatal("the input's counters kept moving for 10s after the last datagram")
+	return nil
+}
+
+// flushPeriod is how often the input settles timed-out gaps and copies its
+// counters.
+const flushPeriod = time.Second
+
+// checkCounters compares the input's loss counters with the ledger's sums.
+func (r *totalsRun) checkCounters(m map[string]any, want map[string]int) {
+	r.t.Helper()
+	got := map[string]int{}
+	for _, c := range lossCounters {
+		got[c] = counter(m, c)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		r.t.Errorf("input counters (-ledger +beat):\n%s", diff)
+	}
+}
+
+// exporterDocs waits until the sflow.exporters events account for every
+// datagram and every missing number the input counted (m), and returns
+// them, and the other events.
+func (r *totalsRun) exporterDocs(m map[string]any) (exporters, samples []map[string]any) {
+	r.t.Helper()
+	want := [2]int{counter(m, "datagrams_received_total") - counter(m, "datagrams_duplicate_total"),
+		counter(m, "datagrams_missing_total") + counter(m, "samples_missing_total")}
+	var got [2]int
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		exporters, samples = splitDocs(r.es.Docs())
+		got = [2]int{}
+		for _, d := range exporters {
+			got[0] += int(num(d, "sflow.exporter.datagrams"))
+			got[1] += int(num(d, "sflow.exporter.datagrams_missing") + num(d, "sflow.exporter.samples_missing"))
+		}
+		if got == want {
+			return exporters, samples
+		}
+	}
+	r.t.Fatalf("sflow.exporters events count %v datagrams and missing numbers, the input %v", got, want)
+	return nil, nil
+}
+
+// splitDocs separates the sflow.exporters events from the others.
+func splitDocs(docs []esmock.Doc) (exporters, others []map[string]any) {
+	for _, d := range docs {
+		if lookup(d.Source, "event.dataset") == "sflow.exporters" {
+			exporters = append(exporters, d.Source)
+		} else {
+			others = append(others, d.Source)
+		}
+	}
+	return exporters, others
+}
+
+// num returns a numeric field of a document (0 when it has none).
+func num(doc map[string]any, path string) float64 {
+	v, _ := lookup(doc, path).(float64)
+	return v
+}
+
+// exporterFields maps the fields of sflow.exporters events to the ledger's
+// totals.
+var exporterFields = map[string]func(*exporterTotals) *float64{
+	"datagrams": func(t *exporterTotals) *float64 { return &t.Datagrams }, "flow_samples": func(t *exporterTotals) *float64 { return &t.FlowSamples },
+	"counter_samples": func(t *exporterTotals) *float64 { return &t.CounterSamples }, "drop_samples": func(t *exporterTotals) *float64 { return &t.DropSamples },
+	"datagrams_missing":   func(t *exporterTotals) *float64 { return &t.DatagramsMissing },
+	"datagrams_reordered": func(t *exporterTotals) *float64 { return &t.DatagramsReordered },
+	"datagrams_duplicate": func(t *exporterTotals) *float64 { return &t.DatagramsDuplicate },
+	"datagrams_late":      func(t *exporterTotals) *float64 { return &t.DatagramsLate },
+	"samples_missing":     func(t *exporterTotals) *float64 { return &t.SamplesMissing },
+	"samples_reordered":   func(t *exporterTotals) *float64 { return &t.SamplesReordered },
+	"samples_duplicate":   func(t *exporterTotals) *float64 { return &t.SamplesDuplicate },
+	"samples_late":        func(t *exporterTotals) *float64 { return &t.SamplesLate },
+	"sequence_resets":     func(t *exporterTotals) *float64 { return &t.SequenceResets },
+	"sample_pool":         func(t *exporterTotals) *float64 { return &t.SamplePool },
+}
+
+// sumExporters adds up the sflow.exporters events of each exporter, and
+// checks each event's missing percentages.
+func sumExporters(t *testing.T, docs []map[string]any) map[string]exporterTotals {
+	t.Helper()
+	out := map[string]exporterTotals{}
+	for _, d := range docs {
+		k := fmt.Sprint(lookup(d, "observer.ip"), "/", num(d, "sflow.sub_agent_id"))
+		tt := out[k]
+		for f, p := range exporterFields {
+			*p(&tt) += num(d, "sflow.exporter."+f)
+		}
+		rates, _ := lookup(d, "sflow.exporter.sample_rates").([]any)
+		for _, r := range rates {
+			if !containsRate(tt.SampleRates, r.(float64)) {
+				tt.SampleRates = append(tt.SampleRates, r.(float64))
+			}
+		}
+		out[k] = tt
+		checkPct(t, d, "datagrams", num(d, "sflow.exporter.datagrams"))
+		checkPct(t, d, "samples", num(d, "sflow.exporter.flow_samples")+num(d, "sflow.exporter.counter_samples")+
+			num(d, "sflow.exporter.drop_samples"))
+	}
+	for k, tt := range out {
+		slices.Sort(tt.SampleRates)
+		out[k] = tt
+	}
+	return out
+}
+
+// containsRate reports whether r is in rates.
+func containsRate(rates []float64, r float64) bool {
+	for _, x := range rates {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// checkPct checks the missing percentage of kind (datagrams or samples)
+// of one event: missing / (received + missing).
+func checkPct(t *testing.T, d map[string]any, kind string, received float64) {
+	t.Helper()
+	missing := num(d, "sflow.exporter."+kind+"_missing")
+	pct, ok := lookup(d, "sflow.exporter."+kind+"_missing_pct").(float64)
+	switch {
+	case received+missing == 0 && ok:
+		t.Errorf("%s_missing_pct = %v with nothing received or missing", kind, pct)
+	case received+missing > 0 && math.Abs(pct-100*missing/(received+missing)) > 1e-9:
+		t.Errorf("%s_missing_pct = %v, want %v (%v missing, %v received)", kind, pct, 100*missing/(received+missing), missing, received)
+	}
+}
+
+// equateTotals compares totals with their rates in any order.
+var equateTotals = cmp.Options{cmpopts.SortSlices(func(a, b float64) bool { return a < b }), cmpopts.EquateEmpty()}
+
+// checkExporters compares the sums of the sflow.exporters events with the
+// ledger, exporter by exporter.
+func (r *totalsRun) checkExporters(docs []map[string]any, want map[string]exporterTotals) {
+	r.t.Helper()
+	if diff := cmp.Diff(want, sumExporters(r.t, docs), equateTotals); diff != "" {
+		r.t.Errorf("sums of the sflow.exporters events (-ledger +beat):\n%s", diff)
+	}
+}
+
+// checkAll checks the input's counters, the sflow.exporters events and
+// that every sample the ledger expects was published once.
+func (r *totalsRun) checkAll() {
+	r.t.Helper()
+	m := r.final()
+	want := r.l.totals()
+	r.checkCounters(m, sum(want))
+	exporters, samples := r.exporterDocs(m)
+	r.checkExporters(exporters, want)
+	if len(samples) != r.l.events {
+		r.t.Errorf("%d sample events published, want %d (one per sample received)", len(samples), r.l.events)
+	}
+}
+
+// TestTotalsPlantedLoss sends a capture of 4 exporters 3 times, leaving
+// out every 7th datagram: the input's counters and the sums of the
+// sflow.exporters events are exact, and every sample received is
+// published once.
+func TestTotalsPlantedLoss(t *testing.T) {
+	t.Parallel()
+	r := startTotals(t, 1, "")
+	dgs := payloadsOf(t, "ovs-3.1-sflow.pcap")
+	s := r.sender(replay.NewSequencer())
+	for i := range 3 * len(dgs) {
+		if p := dgs[i%len(dgs)]; i%7 == 6 {
+			s.skip(p)
+		} else {
+			s.send(p)
+		}
+	}
+	r.sent()
+	if want := sum(r.l.totals()); want["datagrams_missing_total"] == 0 || want["samples_missing_total"] == 0 {
+		t.Fatalf("the ledger planted no loss: %v", want)
+	}
+	r.checkAll()
+}
+
+// payloadsOf returns the datagrams of a test capture.
+func payloadsOf(t *testing.T, name string) [][]byte {
+	t.Helper()
+	p, err := replay.Payloads(capture(name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestTotalsPlantedLossWorkers is TestTotalsPlantedLoss with 2 decoders:
+// they take the datagrams of one exporter in any order, so the beat may
+// count some reordered or late, but the numbers missing less those that
+// came late are still exact, and every sample is published once.
+func TestTotalsPlantedLossWorkers(t *testing.T) {
+	t.Parallel()
+	r := startTotals(t, 2, "")
+	dgs := payloadsOf(t, "ovs-3.1-sflow.pcap")
+	s := r.sender(replay.NewSequencer())
+	for i := range 3 * len(dgs) {
+		if p := dgs[i%len(dgs)]; i%7 == 6 {
+			s.skip(p)
+		} else {
+			s.send(p)
+		}
+	}
+	r.sent()
+	m := r.final()
+	want := sum(r.l.totals())
+	for _, kind := range []string{"datagrams", "samples"} {
+		got := counter(m, kind+"_missing_total") - counter(m, kind+"_late_total")
+		if w := want[kind+"_missing_total"] - want[kind+"_late_total"]; got != w {
+			t.Errorf("%s missing less late = %d, want %d", kind, got, w)
+		}
+	}
+	for _, c := range []string{"datagrams_duplicate_total", "samples_duplicate_total", "sequence_resets_total"} {
+		if counter(m, c) != 0 {
+			t.Errorf("%s = %d, want 0", c, counter(m, c))
+		}
+	}
+	if _, samples := r.exporterDocs(m); len(samples) != r.l.events {
+		t.Errorf("%d sample events published, want %d (one per sample received)", len(samples), r.l.events)
+	}
+}
