@@ -276,10 +276,13 @@ func sum(ts map[string]exporterTotals) map[string]int {
 // ledger what it sent and what it left out.
 type sender struct {
 	t    *testing.T
+	addr string
 	conn net.Conn
 	seq  *replay.Sequencer
 	l    *ledger
 	n    int
+	// restarting: the agent restarted before the next datagram.
+	restarting bool
 }
 
 // newSender returns a sender to addr that numbers with seq and notes in l.
@@ -290,7 +293,7 @@ func newSender(t *testing.T, addr string, seq *replay.Sequencer, l *ledger) *sen
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { conn.Close() })
-	return &sender{t: t, conn: conn, seq: seq, l: l}
+	return &sender{t: t, addr: addr, conn: conn, seq: seq, l: l}
 }
 
 // send numbers p and sends it.
@@ -300,6 +303,10 @@ func (s *sender) send(p []byte) { s.write(s.seq.Next(p)) }
 // loopback socket buffer does not overflow.
 func (s *sender) write(p []byte) {
 	s.t.Helper()
+	if s.restarting {
+		s.l.restart(exporterKey(decodeDatagram(s.t, p)))
+		s.restarting = false
+	}
 	s.l.sent(s.t, p)
 	if _, err := s.conn.Write(p); err != nil {
 		s.t.Fatal(err)
@@ -311,3 +318,10 @@ func (s *sender) write(p []byte) {
 
 // skip numbers p and leaves it out, as a network that loses it.
 func (s *sender) skip(p []byte) { s.seq.Skip(p) }
+
+// restart restarts the agents of the sender's Sequencer, at uptime, and
+// notes it in the ledger.
+func (s *sender) restart(uptime uint32) {
+	s.seq.Restart(uptime)
+	s.restarting = true
+}

@@ -3,6 +3,7 @@ package tests
 import (
 	"fmt"
 	"math"
+	"net/netip"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -321,3 +322,156 @@ func TestTotalsPlantedLossWorkers(t *testing.T) {
 		t.Errorf("%d sample events published, want %d (one per sample received)", len(samples), r.l.events)
 	}
 }
+
+// sequenceCase is a case of TestTotalsSequences: an exporter of its own,
+// what the test sends it, and what the ledger must show that it planted.
+type sequenceCase struct {
+	name     string
+	agent    string
+	opts     []replay.Option
+	send     func(s *sender, dgs [][]byte)
+	intended func(l map[string]exporterTotals, k string) bool
+}
+
+// sendAll sends the datagrams in order.
+func sendAll(s *sender, dgs [][]byte) {
+	for _, p := range dgs {
+		s.send(p)
+	}
+}
+
+// numbered returns the datagrams numbered by s's Sequencer, not sent yet.
+func (s *sender) numbered(dgs [][]byte) [][]byte {
+	out := make([][]byte, len(dgs))
+	for i, p := range dgs {
+		out[i] = s.seq.Next(p)
+	}
+	return out
+}
+
+// sequenceCases are the cases of TestTotalsSequences, on the first
+// datagrams of overflowd-sflow.pcap: one exporter whose flow data source
+// has about 6 samples per datagram.
+var sequenceCases = []sequenceCase{
+	{name: "reordered: neighbours swapped", agent: "192.0.2.101",
+		send: func(s *sender, dgs [][]byte) {
+			ps := s.numbered(dgs[:60])
+			for i := 0; i < len(ps); i += 2 {
+				s.write(ps[i+1])
+				s.write(ps[i])
+			}
+		},
+		intended: func(l map[string]exporterTotals, k string) bool {
+			return l[k].DatagramsReordered == 30 && l[k].DatagramsMissing == 0
+		}},
+	{name: "duplicated: every 5th datagram twice", agent: "192.0.2.102",
+		send: func(s *sender, dgs [][]byte) {
+			for i, p := range s.numbered(dgs[:60]) {
+				s.write(p)
+				if i%5 == 4 {
+					s.write(p)
+				}
+			}
+		},
+		intended: func(l map[string]exporterTotals, k string) bool {
+			return l[k].DatagramsDuplicate == 12 && l[k].SamplesDuplicate == 0 && l[k].Datagrams == 60
+		}},
+	{name: "held up: one datagram 50 late", agent: "192.0.2.103",
+		send: func(s *sender, dgs [][]byte) {
+			ps := s.numbered(dgs[:120])
+			for i, p := range ps {
+				if i != 19 {
+					s.write(p)
+				}
+				if i == 69 {
+					s.write(ps[19])
+				}
+			}
+		},
+		intended: func(l map[string]exporterTotals, k string) bool {
+			return l[k].DatagramsReordered == 1 && l[k].SamplesLate > 0 && l[k].SequenceResets == 0
+		}},
+	{name: "restarts: far behind, then inside the window", agent: "2001:db8::104",
+		send: func(s *sender, dgs [][]byte) {
+			sendAll(s, dgs[:300])
+			s.restart(5000)
+			sendAll(s, dgs[300:400])
+			s.restart(3000)
+			sendAll(s, dgs[400:450])
+		},
+		intended: func(l map[string]exporterTotals, k string) bool {
+			return l[k].SequenceResets == 2 && l[k].DatagramsMissing == 0 && l[k].SamplesMissing == 0
+		}},
+	{name: "two sub-agents: loss in one", agent: "192.0.2.105", opts: []replay.Option{replay.WithSubAgent(1)},
+		send: func(s *sender, dgs [][]byte) {
+			other := newSender(s.t, s.addr, replay.NewSequencer(replay.WithAgent(netipMust("192.0.2.105")), replay.WithSubAgent(2)), s.l)
+			for i, p := range dgs[:60] {
+				s.send(p)
+				if i%6 == 5 {
+					other.skip(p)
+				} else {
+					other.send(p)
+				}
+			}
+		},
+		intended: func(l map[string]exporterTotals, k string) bool {
+			two := l["192.0.2.105/2"]
+			return l[k].DatagramsMissing == 0 && two.DatagramsMissing > 0 && two.SamplesMissing > 0
+		}},
+	{name: "32-bit wrap", agent: "192.0.2.106",
+		send: func(s *sender, dgs [][]byte) {
+			s.seq.StartAt(math.MaxUint32 - 39)
+			for i, p := range dgs[:100] {
+				if i%9 == 8 {
+					s.skip(p)
+				} else {
+					s.send(p)
+				}
+			}
+		},
+		intended: func(l map[string]exporterTotals, k string) bool {
+			return l[k].DatagramsMissing == 11 && l[k].SamplesMissing > 0 && l[k].SequenceResets == 0
+		}},
+}
+
+// TestTotalsSequences sends each case to its own exporter of one beat, and
+// checks each twice: the ledger shows that the case planted what it
+// intends, and the beat's sflow.exporters events match the ledger.
+func TestTotalsSequences(t *testing.T) {
+	t.Parallel()
+	r := startTotals(t, 1, "")
+	dgs := payloadsOf(t, "overflowd-sflow.pcap")
+	for _, c := range sequenceCases {
+		opts := append([]replay.Option{replay.WithAgent(netipMust(c.agent))}, c.opts...)
+		c.send(r.sender(replay.NewSequencer(opts...)), dgs)
+	}
+	r.sent()
+	want := r.l.totals()
+	m := r.final()
+	r.checkCounters(m, sum(want))
+	exporters, samples := r.exporterDocs(m)
+	got := sumExporters(t, exporters)
+	for _, c := range sequenceCases {
+		t.Run(c.name, func(t *testing.T) {
+			k := c.agent + "/0"
+			if len(c.opts) > 0 {
+				k = c.agent + "/1"
+			}
+			if !c.intended(want, k) {
+				t.Errorf("the ledger does not show what the case plants: %+v", want[k])
+			}
+			if diff := cmp.Diff(want[k], got[k], equateTotals); diff != "" {
+				t.Errorf("sums of the sflow.exporters events of %s (-ledger +beat):\n%s", k, diff)
+			}
+		})
+	}
+	if diff := cmp.Diff(want, got, equateTotals); diff != "" {
+		t.Errorf("sums of the sflow.exporters events (-ledger +beat):\n%s", diff)
+	}
+	if len(samples) != r.l.events {
+		t.Errorf("%d sample events published, want %d (one per sample received)", len(samples), r.l.events)
+	}
+}
+
+// netipMust parses an address.
+func netipMust(s string) netip.Addr { return netip.MustParseAddr(s) }
