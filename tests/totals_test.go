@@ -475,3 +475,89 @@ func TestTotalsSequences(t *testing.T) {
 
 // netipMust parses an address.
 func netipMust(s string) netip.Addr { return netip.MustParseAddr(s) }
+
+// samplingCase is an exporter of TestTotalsSampling: the rate it reports,
+// and the rate the beat must apply and say where it comes from.
+type samplingCase struct {
+	agent    string
+	reported uint32
+	applied  uint32 // 0: none (no network.bytes)
+	source   string // sflow.sampling.rate_source; "" when the reported rate applies
+}
+
+// TestTotalsSampling checks the sampling rules: an exporter reporting rate
+// 0 without a rule, a default rule on an exporter that reports 0 and on
+// one that reports a rate, and an override rule on both. sflow.sample_rate
+// stays as reported; network.packets and network.bytes use the applied
+// rate and the frame lengths the test decodes from what it sent.
+func TestTotalsSampling(t *testing.T) {
+	t.Parallel()
+	r := startTotals(t, 1, `    sampling:
+      - {exporters: [192.0.2.122/31], rate: 50, mode: default}
+      - {exporters: [192.0.2.124/31], rate: 70, mode: override}
+`)
+	cases := []samplingCase{
+		{agent: "192.0.2.121", reported: 0, source: "missing"},
+		{agent: "192.0.2.122", reported: 0, applied: 50, source: "default"},
+		{agent: "192.0.2.123", reported: 300, applied: 300},
+		{agent: "192.0.2.124", reported: 0, applied: 70, source: "override"},
+		{agent: "192.0.2.125", reported: 300, applied: 70, source: "override"},
+	}
+	dgs := payloadsOf(t, "overflowd-sflow.pcap")[:20]
+	frames := map[string]float64{} // sum of the frame lengths of the flow samples sent, by agent
+	flows := map[string]int{}
+	for _, c := range cases {
+		s := r.sender(replay.NewSequencer(replay.WithAgent(netipMust(c.agent)), replay.WithSamplingRate(c.reported)))
+		for _, p := range s.numbered(dgs) {
+			for _, f := range decodeDatagram(t, p).FlowSamples {
+				frames[c.agent] += float64(f.Records.SampledHeader.FrameLength)
+				flows[c.agent]++
+			}
+			s.write(p)
+		}
+	}
+	docs := waitDocs(t, r.es, r.l.events, 10*time.Second)
+	bytes := map[string]float64{}
+	for _, d := range docs {
+		if lookup(d.Source, "event.dataset") != "sflow.flow" {
+			continue
+		}
+		agent := lookup(d.Source, "observer.ip").(string)
+		c := cases[slices.IndexFunc(cases, func(c samplingCase) bool { return c.agent == agent })]
+		checkSampling(t, d.Source, c)
+		bytes[agent] += num(d.Source, "network.bytes")
+	}
+	for _, c := range cases {
+		if want := float64(c.applied) * frames[c.agent]; bytes[c.agent] != want || frames[c.agent] == 0 {
+			t.Errorf("%s: network.bytes add up to %v, want %v (rate %d x the frame lengths sent)", c.agent, bytes[c.agent], want, c.applied)
+		}
+	}
+	m := inputMetrics(t, r.sock, "sflow-0")
+	for deadline := time.Now().Add(3 * time.Second); counter(m, "samples_no_rate_total") != flows[cases[0].agent] && time.Now().Before(deadline); {
+		time.Sleep(200 * time.Millisecond)
+		m = inputMetrics(t, r.sock, "sflow-0")
+	}
+	if got := counter(m, "samples_no_rate_total"); got != flows[cases[0].agent] {
+		t.Errorf("samples_no_rate_total = %d, want %d (the flow samples of %s)", got, flows[cases[0].agent], cases[0].agent)
+	}
+}
+
+// checkSampling checks the rate fields of one flow event of case c.
+func checkSampling(t *testing.T, d map[string]any, c samplingCase) {
+	t.Helper()
+	got := [5]any{lookup(d, "sflow.sample_rate"), lookup(d, "sflow.sampling.rate_source"), lookup(d, "sflow.sampling.applied_rate"),
+		lookup(d, "network.packets"), lookup(d, "network.bytes")}
+	want := [5]any{float64(c.reported), nil, nil, float64(c.applied), float64(c.applied) * num(d, "sflow.bytes")}
+	if c.source != "" {
+		want[1] = c.source
+	}
+	if c.source != "" && c.applied != 0 {
+		want[2] = float64(c.applied)
+	}
+	if c.applied == 0 {
+		want[3], want[4] = nil, nil
+	}
+	if got != want {
+		t.Errorf("%s: sample_rate, rate_source, applied_rate, network.packets, network.bytes = %v, want %v", c.agent, got, want)
+	}
+}
