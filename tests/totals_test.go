@@ -43,27 +43,37 @@ type totalsRun struct {
 	last time.Time // when the test sent its last datagram
 }
 
-// startTotals starts a beat whose input has workers decoders and the
-// options extra (YAML lines of the input, indented by 4).
-func startTotals(t *testing.T, workers int, extra string) *totalsRun {
+// totalsOptions are the input options of a totals test.
+type totalsOptions struct {
+	workers   int    // decoders; 1 keeps the datagrams in order
+	reconcile string // reconcile_period: "0s" unless set
+	extra     string // more YAML lines of the input, indented by 4
+}
+
+// startTotals starts a beat whose input publishes sflow.exporters events
+// every second, with the options o.
+func startTotals(t *testing.T, o totalsOptions) *totalsRun {
 	t.Helper()
 	es := esmock.Start()
 	t.Cleanup(es.Close)
 	sock := filepath.Join(t.TempDir(), "http.sock")
+	if o.reconcile == "" {
+		o.reconcile = "0s"
+	}
 	cfg := fmt.Sprintf(`sflowbeat.inputs:
   - type: sflow
     id: sflow-0
     host: "127.0.0.1:0"
     workers: %d
     exporter_stats_period: 1s
-    reconcile_period: 0s
+    reconcile_period: %s
 %soutput.elasticsearch:
   hosts: [%q]
 queue.mem:
   flush.timeout: 50ms
 http.enabled: true
 http.host: unix://%s
-`, workers, extra, es.URL, sock)
+`, o.workers, o.reconcile, o.extra, es.URL, sock)
 	b := startBeat(t, cfg)
 	return &totalsRun{t: t, es: es, b: b, addr: b.listenAddrs(1)[0], sock: sock, l: newLedger()}
 }
@@ -261,7 +271,7 @@ func (r *totalsRun) checkAll() {
 // published once.
 func TestTotalsPlantedLoss(t *testing.T) {
 	t.Parallel()
-	r := startTotals(t, 1, "")
+	r := startTotals(t, totalsOptions{workers: 1})
 	dgs := payloadsOf(t, "ovs-3.1-sflow.pcap")
 	s := r.sender(replay.NewSequencer())
 	for i := range 3 * len(dgs) {
@@ -294,7 +304,7 @@ func payloadsOf(t *testing.T, name string) [][]byte {
 // came late are still exact, and every sample is published once.
 func TestTotalsPlantedLossWorkers(t *testing.T) {
 	t.Parallel()
-	r := startTotals(t, 2, "")
+	r := startTotals(t, totalsOptions{workers: 2})
 	dgs := payloadsOf(t, "ovs-3.1-sflow.pcap")
 	s := r.sender(replay.NewSequencer())
 	for i := range 3 * len(dgs) {
@@ -439,7 +449,7 @@ var sequenceCases = []sequenceCase{
 // intends, and the beat's sflow.exporters events match the ledger.
 func TestTotalsSequences(t *testing.T) {
 	t.Parallel()
-	r := startTotals(t, 1, "")
+	r := startTotals(t, totalsOptions{workers: 1})
 	dgs := payloadsOf(t, "overflowd-sflow.pcap")
 	for _, c := range sequenceCases {
 		opts := append([]replay.Option{replay.WithAgent(netipMust(c.agent))}, c.opts...)
@@ -492,10 +502,10 @@ type samplingCase struct {
 // rate and the frame lengths the test decodes from what it sent.
 func TestTotalsSampling(t *testing.T) {
 	t.Parallel()
-	r := startTotals(t, 1, `    sampling:
+	r := startTotals(t, totalsOptions{workers: 1, extra: `    sampling:
       - {exporters: [192.0.2.122/31], rate: 50, mode: default}
       - {exporters: [192.0.2.124/31], rate: 70, mode: override}
-`)
+`})
 	cases := []samplingCase{
 		{agent: "192.0.2.121", reported: 0, source: "missing"},
 		{agent: "192.0.2.122", reported: 0, applied: 50, source: "default"},
@@ -560,4 +570,88 @@ func checkSampling(t *testing.T, d map[string]any, c samplingCase) {
 	if got != want {
 		t.Errorf("%s: sample_rate, rate_source, applied_rate, network.packets, network.bytes = %v, want %v", c.agent, got, want)
 	}
+}
+
+// compensationWindow is the accounting stage's CompensationWindow: the
+// received samples over which a data source's effective rate is measured.
+const compensationWindow = 1024
+
+// TestTotalsLossCompensation sends one flow data source, one flow sample
+// per datagram, and leaves out the two datagrams after each one sent: its
+// sample_pool grows by 3 x the rate between the samples received. The test
+// computes the factor from the pools it sent; the samples before the
+// window is full have no factor, the later ones that factor, and
+// network.packets and network.bytes scaled by it.
+func TestTotalsLossCompensation(t *testing.T) {
+	t.Parallel()
+	r := startTotals(t, totalsOptions{workers: 1, extra: "    loss_compensation: true\n"})
+	var singles [][]byte
+	for _, p := range payloadsOf(t, "overflowd-sflow.pcap") {
+		if one := replay.FirstSamples(p, 1); one != nil && len(decodeDatagram(t, one).FlowSamples) == 1 {
+			singles = append(singles, one)
+		}
+	}
+	s := r.sender(replay.NewSequencer())
+	var sent []decodedFlow
+	for i := 0; len(sent) < compensationWindow+100; i++ {
+		p := s.seq.Next(singles[i%len(singles)])
+		s.write(p)
+		f := decodeDatagram(t, p).FlowSamples[0]
+		sent = append(sent, decodedFlow{f.SequenceNumber, f.SamplePool, f.SamplingRate})
+		s.skip(singles[(i+1)%len(singles)])
+		s.skip(singles[(i+2)%len(singles)])
+	}
+	factor := effectiveFactor(t, sent)
+	if factor != 3 {
+		t.Fatalf("the pools say %v samples taken per sample received, want 3 (1 sent, 2 left out)", factor)
+	}
+	docs := waitDocs(t, r.es, r.l.events, 10*time.Second)
+	var flows []map[string]any
+	for _, d := range docs {
+		if lookup(d.Source, "event.dataset") == "sflow.flow" {
+			flows = append(flows, d.Source)
+		}
+	}
+	slices.SortFunc(flows, func(a, b map[string]any) int {
+		return int(num(a, "sflow.sample.sequence_number") - num(b, "sflow.sample.sequence_number"))
+	})
+	if len(flows) != len(sent) {
+		t.Fatalf("%d flow events, want %d", len(flows), len(sent))
+	}
+	for i, d := range flows {
+		want, rate := 1.0, num(d, "sflow.sample_rate")
+		if i >= compensationWindow { // the first sample brings no pool growth
+			want = factor
+		}
+		got, ok := lookup(d, "sflow.sampling.compensation_factor").(float64)
+		if !ok {
+			got = 1
+		}
+		if got != want || ok != (want > 1) || num(d, "network.packets") != math.Round(rate*want) ||
+			num(d, "network.bytes") != math.Round(num(d, "sflow.bytes")*rate*want) {
+			t.Fatalf("flow sample %d of the source: factor %v (set: %v), network.packets %v, network.bytes %v; want factor %v, rate %v, frame %v",
+				i+1, got, ok, lookup(d, "network.packets"), lookup(d, "network.bytes"), want, rate, lookup(d, "sflow.bytes"))
+		}
+	}
+}
+
+// decodedFlow is what the compensation test keeps of a flow sample sent.
+type decodedFlow struct {
+	n, pool, rate uint32
+}
+
+// effectiveFactor returns the samples taken per sample received, from the
+// growth of sample_pool between the samples sent, and checks that it is
+// the same between any two of them.
+func effectiveFactor(t *testing.T, sent []decodedFlow) float64 {
+	t.Helper()
+	var f float64
+	for i := 1; i < len(sent); i++ {
+		g := float64(sent[i].pool-sent[i-1].pool) / float64(sent[i].rate)
+		if i > 1 && g != f || g <= 1 {
+			t.Fatalf("sample_pool grew by %v rates before sample %d, by %v before", g, i, f)
+		}
+		f = g
+	}
+	return f
 }

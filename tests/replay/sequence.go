@@ -264,3 +264,25 @@ func Payloads(path string) ([][]byte, error) {
 	}
 	return out, nil
 }
+
+// FirstSamples returns a copy of the v5 datagram p that keeps only its
+// first n samples, or nil when p has fewer or does not parse.
+func FirstSamples(p []byte, n int) []byte {
+	at, ok := headerEnd(p)
+	if !ok || int(binary.BigEndian.Uint32(p[at+12:])) < n {
+		return nil
+	}
+	end := at + 16
+	for range n {
+		if end+8 > len(p) {
+			return nil
+		}
+		end += 8 + int(binary.BigEndian.Uint32(p[end+4:]))
+	}
+	if end > len(p) {
+		return nil
+	}
+	out := append([]byte(nil), p[:end]...)
+	binary.BigEndian.PutUint32(out[at+12:], uint32(n))
+	return out
+}

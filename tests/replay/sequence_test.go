@@ -190,3 +190,31 @@ func rewriteOf(o Option) func([]byte) []byte {
 	o(&s)
 	return s.edits[0]
 }
+
+// TestFirstSamples: the datagram keeps its first sample, unchanged, and
+// says it holds one.
+func TestFirstSamples(t *testing.T) {
+	kept := 0
+	for _, p := range payloads(t, ovs) {
+		one := FirstSamples(p, 1)
+		if decode(t, p).Samples() == 0 {
+			if one != nil {
+				t.Error("FirstSamples kept a sample of a datagram without samples")
+			}
+			continue
+		}
+		if got := decode(t, one).Samples(); got != 1 {
+			t.Fatalf("FirstSamples kept %d samples, want 1", got)
+		}
+		at, _ := headerEnd(one)
+		restored := append([]byte(nil), one...)
+		copy(restored[at+12:at+16], p[at+12:at+16])
+		if !bytes.Equal(restored, p[:len(one)]) {
+			t.Fatal("FirstSamples changed more than the number of samples")
+		}
+		kept++
+	}
+	if kept == 0 {
+		t.Error("no datagram of the capture has samples")
+	}
+}
