@@ -88,7 +88,9 @@ func expectedIntervals(dgs []*decoded.Datagram) map[ifDir][]interval {
 // flowDirection is ingress when a flow sample's input is its data
 // source's ifIndex, else egress when its output is, else "".
 func flowDirection(f decoded.FlowSample) string {
-	is := func(ifc decoded.Interface) bool { return ifc.Format == decoded.IfFormatSingle && ifc.Value == f.SourceID.Index }
+	is := func(ifc decoded.Interface) bool {
+		return ifc.Format == decoded.IfFormatSingle && ifc.Value == f.SourceID.Index
+	}
 	switch {
 	case is(f.Input):
 		return "ingress"
