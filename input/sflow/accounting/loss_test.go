@@ -307,10 +307,23 @@ func TestRestartFarBehind(t *testing.T) {
 	g.uptime = 100
 	dgs = append(dgs, g.next(flowOn(1), counterOn(1))) // counter sample 1 was seen before
 	dgs = append(dgs, busyAgent(g, 20, 1)...)
+	accountNoneDropped(t, a, dgs)
+	wantCounts(t, a, Counts{SequenceResets: 1})
+}
+
+// accountNoneDropped accounts the datagrams as accountAll does, and fails
+// the test if a sample is not processed.
+func accountNoneDropped(t *testing.T, a *Accounting, dgs []*decoded.Datagram) {
+	t.Helper()
 	if dropped := accountAll(a, dgs); dropped != 0 {
 		t.Errorf("%d samples dropped, want none", dropped)
 	}
-	wantCounts(t, a, Counts{SequenceResets: 1})
+}
+
+// holdUp moves datagram i of dgs (from 0) to after datagram j.
+func holdUp(dgs []*decoded.Datagram, i, j int) []*decoded.Datagram {
+	held := dgs[i]
+	return slices.Insert(slices.Delete(dgs, i, i+1), j, held)
 }
 
 // TestHeldUpFarBehind checks a datagram held up by more than ReorderWindow
@@ -319,11 +332,7 @@ func TestRestartFarBehind(t *testing.T) {
 func TestHeldUpFarBehind(t *testing.T) {
 	a := newTest(t, nil)
 	dgs := busyAgent(newAgent("192.0.2.1", 0), 310, 1)
-	held := dgs[4]
-	dgs = slices.Insert(slices.Delete(dgs, 4, 5), 299, held) // after datagram 300
-	if dropped := accountAll(a, dgs); dropped != 0 {
-		t.Errorf("%d samples dropped, want none", dropped)
-	}
+	accountNoneDropped(t, a, holdUp(dgs, 4, 299)) // datagram 5 after datagram 300
 	wantCounts(t, a, Counts{Datagrams: Sequence{Missing: 1, Late: 1}, Samples: Sequence{Missing: 1, Late: 1}})
 }
 
@@ -334,11 +343,7 @@ func TestHeldUpFarBehind(t *testing.T) {
 func TestLateDatagramOldSamples(t *testing.T) {
 	a := newTest(t, nil)
 	dgs := busyAgent(newAgent("192.0.2.1", 0), 100, 7)
-	held := dgs[19]
-	dgs = slices.Insert(slices.Delete(dgs, 19, 20), 69, held) // after datagram 70
-	if dropped := accountAll(a, dgs); dropped != 0 {
-		t.Errorf("%d samples dropped, want none", dropped)
-	}
+	accountNoneDropped(t, a, holdUp(dgs, 19, 69)) // datagram 20 after datagram 70
 	// Its counter sample (every tenth datagram has one) is only 5 numbers
 	// behind in its source: reordered.
 	wantCounts(t, a, Counts{Datagrams: Sequence{Reordered: 1}, Samples: Sequence{Missing: 7, Late: 7, Reordered: 1}})
