@@ -95,7 +95,10 @@ var lossCounters = []string{
 // longer move, and returns its metrics.
 func (r *totalsRun) final() map[string]any {
 	r.t.Helper()
-	time.Sleep(time.Until(r.last.Add(reorderTimeout + flushPeriod)))
+	// A gap is final reorderTimeout after it opened, at the next flush,
+	// which copies the counters too; the margin is for the beat reading
+	// the last datagrams a little after they were sent.
+	time.Sleep(time.Until(r.last.Add(reorderTimeout + flushPeriod + 200*time.Millisecond)))
 	prev := ""
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(250 * time.Millisecond) {
 		m := inputMetrics(r.t, r.sock, "sflow-0")
