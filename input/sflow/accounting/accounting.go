@@ -161,22 +161,12 @@ func (a *Accounting) place(sh *shard, e *exporter, k sourceKey, n uint32, now in
 }
 
 // hold accounts the samples of a stray datagram, received at now: they are
-// processed, with the rate of their exporter and the factor their source
-// has now, and their numbers wait in e.held for the next datagram.
+// processed, and their numbers wait in e.held for the next datagram.
 func (a *Accounting) hold(e *exporter, dg *decoded.Datagram, now int64, res *Result) {
 	e.heldAt = now
 	res.Flows = resize(res.Flows, len(dg.FlowSamples))
 	for i := range dg.FlowSamples {
-		fs := &dg.FlowSamples[i]
-		k := sourceKey{kindFlow, fs.SourceID}
-		e.held = append(e.held, heldSample{key: k, n: fs.SequenceNumber, pool: fs.SamplePool, drops: fs.Drops})
-		e.p.received.FlowSamples++
-		r := &res.Flows[i]
-		*r = SampleResult{Factor: 1}
-		r.Rate, r.RateSource = a.rate(e, fs.SamplingRate)
-		if s := e.sources.get(k); s != nil && s.comp != nil {
-			r.Factor, _ = s.comp.factor(r.Rate, a.c.maxFactor)
-		}
+		a.holdFlow(e, &dg.FlowSamples[i], &res.Flows[i])
 	}
 	res.Counters = fill(resize(res.Counters, len(dg.CounterSamples)), Process)
 	for i := range dg.CounterSamples {
@@ -190,6 +180,19 @@ func (a *Accounting) hold(e *exporter, dg *decoded.Datagram, now int64, res *Res
 		e.held = append(e.held, heldSample{key: sourceKey{kindDrop, d.SourceID}, n: d.SequenceNumber})
 	}
 	e.p.received.DropSamples += uint64(len(dg.DropSamples))
+}
+
+// holdFlow accounts a flow sample of a stray datagram: the rate of its
+// exporter and the factor its source has now; its number and pool wait.
+func (a *Accounting) holdFlow(e *exporter, fs *decoded.FlowSample, r *SampleResult) {
+	k := sourceKey{kindFlow, fs.SourceID}
+	e.held = append(e.held, heldSample{key: k, n: fs.SequenceNumber, pool: fs.SamplePool, drops: fs.Drops})
+	e.p.received.FlowSamples++
+	*r = SampleResult{Factor: 1}
+	r.Rate, r.RateSource = a.rate(e, fs.SamplingRate)
+	if s := e.sources.get(k); s != nil && s.comp != nil {
+		r.Factor, _ = s.comp.factor(r.Rate, a.c.maxFactor)
+	}
 }
 
 // placeHeld places the samples of a stray that turned out to have been
