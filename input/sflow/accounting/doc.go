@@ -171,5 +171,5 @@
 // octets, their ratio, and the flow and counter samples used, over the
 // intervals closed since the previous call. Interfaces without flow
 // samples are not reported; samples without a rate or a length add
-// nothing.
+// nothing, nor do those of a straggler (see Restarts).
 package accounting
