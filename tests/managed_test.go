@@ -173,6 +173,7 @@ func TestManagedByAgent(t *testing.T) {
 	fullTier(t, "more than a minute of policy changes")
 	m := startManaged(t)
 	t.Run("degraded while datagrams are rejected", m.degraded)
+	t.Run("datagrams lost on the way in, and exporter events", m.totals)
 	t.Run("output change restarts the beat", m.outputChange)
 	t.Run("port change", m.portChange)
 	t.Run("add and remove an integration", m.addRemove)

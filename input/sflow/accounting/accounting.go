@@ -108,12 +108,20 @@ func (a *Accounting) Account(dg *decoded.Datagram, now time.Time, res *Result) {
 	defer sh.mu.Unlock()
 	e := a.exporter(sh, key, t)
 	before := e.p.Counts
-	res.Verdict = e.datagram(dg.SequenceNumber, dg.Uptime, t, &a.c)
-	if res.Verdict == Duplicate {
+	v, cls := e.datagram(dg.SequenceNumber, dg.Uptime, t, &a.c)
+	if e.heldLate {
+		a.placeHeld(sh, e)
+	}
+	res.Verdict = v
+	switch {
+	case v == Duplicate:
 		res.duplicate(dg)
-	} else {
+	case cls == clsBehind:
 		e.p.seen(t)
-		a.samples(sh, e, dg, t, res)
+		a.hold(e, dg, t, res)
+	default:
+		e.p.seen(t)
+		a.samples(sh, e, dg, t, cls == clsReordered || cls == clsLate, res)
 	}
 	a.stats.add(&before, &e.p.Counts)
 }
@@ -125,20 +133,21 @@ func (r *Result) duplicate(dg *decoded.Datagram) {
 	r.Drops = fill(resize(r.Drops, len(dg.DropSamples)), SampleResult{Verdict: Duplicate})
 }
 
-// samples accounts the samples of a datagram that is not a duplicate.
-func (a *Accounting) samples(sh *shard, e *exporter, dg *decoded.Datagram, now int64, res *Result) {
+// samples accounts the samples of a datagram that is neither a duplicate
+// nor a stray; outOfOrder says that the datagram came out of order.
+func (a *Accounting) samples(sh *shard, e *exporter, dg *decoded.Datagram, now int64, outOfOrder bool, res *Result) {
 	res.Flows = resize(res.Flows, len(dg.FlowSamples))
 	for i := range dg.FlowSamples {
-		a.flow(sh, e, &dg.FlowSamples[i], now, &res.Flows[i])
+		a.flow(sh, e, &dg.FlowSamples[i], now, outOfOrder, &res.Flows[i])
 	}
 	res.Counters = resize(res.Counters, len(dg.CounterSamples))
 	for i := range dg.CounterSamples {
-		res.Counters[i] = a.counter(sh, e, &dg.CounterSamples[i], now)
+		res.Counters[i] = a.counter(sh, e, &dg.CounterSamples[i], now, outOfOrder)
 	}
 	res.Drops = resize(res.Drops, len(dg.DropSamples))
 	for i := range dg.DropSamples {
 		d := &dg.DropSamples[i]
-		_, cls := a.place(sh, e, sourceKey{kindDrop, d.SourceID}, d.SequenceNumber, now)
+		_, cls := a.place(sh, e, sourceKey{kindDrop, d.SourceID}, d.SequenceNumber, now, outOfOrder)
 		res.Drops[i] = unsampled
 		res.Drops[i].Verdict = verdict(cls, &e.p.received.DropSamples)
 	}
@@ -146,9 +155,59 @@ func (a *Accounting) samples(sh *shard, e *exporter, dg *decoded.Datagram, now i
 
 // place places sample number n of the data source k and returns the source
 // and the class of n.
-func (a *Accounting) place(sh *shard, e *exporter, k sourceKey, n uint32, now int64) (*source, class) {
+func (a *Accounting) place(sh *shard, e *exporter, k sourceKey, n uint32, now int64, outOfOrder bool) (*source, class) {
 	s := a.source(sh, e, k, now)
-	return s, s.sample(n, now, &a.c)
+	return s, s.sample(n, now, outOfOrder, &a.c)
+}
+
+// hold accounts the samples of a stray datagram, received at now: they are
+// processed, and their numbers wait in e.held for the next datagram.
+func (a *Accounting) hold(e *exporter, dg *decoded.Datagram, now int64, res *Result) {
+	e.heldAt = now
+	res.Flows = resize(res.Flows, len(dg.FlowSamples))
+	for i := range dg.FlowSamples {
+		a.holdFlow(e, &dg.FlowSamples[i], &res.Flows[i])
+	}
+	res.Counters = fill(resize(res.Counters, len(dg.CounterSamples)), Process)
+	for i := range dg.CounterSamples {
+		c := &dg.CounterSamples[i]
+		e.held = append(e.held, heldSample{key: sourceKey{kindCounter, c.SourceID}, n: c.SequenceNumber})
+	}
+	e.p.received.CounterSamples += uint64(len(dg.CounterSamples))
+	res.Drops = fill(resize(res.Drops, len(dg.DropSamples)), unsampled)
+	for i := range dg.DropSamples {
+		d := &dg.DropSamples[i]
+		e.held = append(e.held, heldSample{key: sourceKey{kindDrop, d.SourceID}, n: d.SequenceNumber})
+	}
+	e.p.received.DropSamples += uint64(len(dg.DropSamples))
+}
+
+// holdFlow accounts a flow sample of a stray datagram: the rate of its
+// exporter and the factor its source has now; its number and pool wait.
+func (a *Accounting) holdFlow(e *exporter, fs *decoded.FlowSample, r *SampleResult) {
+	k := sourceKey{kindFlow, fs.SourceID}
+	e.held = append(e.held, heldSample{key: k, n: fs.SequenceNumber, pool: fs.SamplePool, drops: fs.Drops})
+	e.p.received.FlowSamples++
+	*r = SampleResult{Factor: 1}
+	r.Rate, r.RateSource = a.rate(e, fs.SamplingRate)
+	if s := e.sources.get(k); s != nil && s.comp != nil {
+		r.Factor, _ = s.comp.factor(r.Rate, a.c.maxFactor)
+	}
+}
+
+// placeHeld places the samples of a stray that turned out to have been
+// held up on the way: out of order, at the time it was received.
+func (a *Accounting) placeHeld(sh *shard, e *exporter) {
+	for _, h := range e.held {
+		s, cls := a.place(sh, e, h.key, h.n, e.heldAt, true)
+		if h.key.kind == kindFlow {
+			d := s.poolDelta(cls, h.pool, h.drops, &e.p)
+			if s.comp != nil && cls != clsFirst {
+				s.comp.add(d)
+			}
+		}
+	}
+	e.held, e.heldLate = e.held[:0], false
 }
 
 // verdict returns the verdict of a sample of class cls, and counts it in
@@ -163,27 +222,35 @@ func verdict(cls class, accepted *uint64) Verdict {
 
 // flow accounts a flow sample: its number, its rate, the pool growth of its
 // source and the compensation factor, and its bytes for reconciliation.
-func (a *Accounting) flow(sh *shard, e *exporter, fs *decoded.FlowSample, now int64, r *SampleResult) {
-	s, cls := a.place(sh, e, sourceKey{kindFlow, fs.SourceID}, fs.SequenceNumber, now)
+func (a *Accounting) flow(sh *shard, e *exporter, fs *decoded.FlowSample, now int64, outOfOrder bool, r *SampleResult) {
+	s, cls := a.place(sh, e, sourceKey{kindFlow, fs.SourceID}, fs.SequenceNumber, now, outOfOrder)
 	*r = SampleResult{Verdict: verdict(cls, &e.p.received.FlowSamples)}
 	if r.Verdict == Duplicate {
 		return
 	}
-	e.p.rates.add(fs.SamplingRate)
-	r.Rate, r.RateSource = applyRate(e.rule, fs.SamplingRate)
-	if r.RateSource == RateMissing {
-		e.p.SamplesNoRate++
-	}
+	r.Rate, r.RateSource = a.rate(e, fs.SamplingRate)
 	r.Factor = a.factor(s, cls, fs, r.Rate)
 	if s.rec != nil {
 		s.rec.flow(fs.SourceID.Index, fs, float64(r.Rate)*r.Factor)
 	}
 }
 
+// rate returns the rate to apply to a flow sample of e that reports the
+// sampling rate reported, and where it comes from; it counts the rate seen,
+// and the sample when it has no rate.
+func (a *Accounting) rate(e *exporter, reported uint32) (uint32, RateSource) {
+	e.p.rates.add(reported)
+	rate, src := applyRate(e.rule, reported)
+	if src == RateMissing {
+		e.p.SamplesNoRate++
+	}
+	return rate, src
+}
+
 // factor records the pool growth of a flow sample and returns the
 // compensation factor of its source.
 func (a *Accounting) factor(s *source, cls class, fs *decoded.FlowSample, rate uint32) float64 {
-	d := s.poolDelta(cls, fs, &s.ex.p)
+	d := s.poolDelta(cls, fs.SamplePool, fs.Drops, &s.ex.p)
 	if s.comp == nil {
 		return 1
 	}
@@ -199,8 +266,8 @@ func (a *Accounting) factor(s *source, cls class, fs *decoded.FlowSample, rate u
 
 // counter accounts a counter sample; the if_counters of a new highest
 // number close a reconciliation interval of the flow source of its ifIndex.
-func (a *Accounting) counter(sh *shard, e *exporter, cs *decoded.CounterSample, now int64) Verdict {
-	_, cls := a.place(sh, e, sourceKey{kindCounter, cs.SourceID}, cs.SequenceNumber, now)
+func (a *Accounting) counter(sh *shard, e *exporter, cs *decoded.CounterSample, now int64, outOfOrder bool) Verdict {
+	_, cls := a.place(sh, e, sourceKey{kindCounter, cs.SourceID}, cs.SequenceNumber, now, outOfOrder)
 	v := verdict(cls, &e.p.received.CounterSamples)
 	if cs.Records.Has&decoded.HasGenericIf == 0 || cls != clsAdvance && cls != clsFirst {
 		return v

@@ -69,13 +69,25 @@
 // than the highest's, the datagram may as well be one held up on the way
 // (a worker that was descheduled): the next datagram decides. If it
 // continues the old sequence, the straggler is counted late; if not, the
-// reset is counted and the sequence restarts at the straggler. The 32-bit
+// reset is counted and the sequence restarts at the straggler. A real
+// restart always takes this path, since an agent has usually sent more than
+// ReorderWindow datagrams before it restarts. The samples of the straggler
+// are processed at once, but their numbers wait for the decision: after a
+// restart they are forgotten (the old numbers of their sources tell
+// nothing: a low number would look like a duplicate), and after a
+// datagram held up they are placed in their sources then, as out of order.
+// A straggler that no datagram follows is never decided. The 32-bit
 // uptime wraps after 49.7 days; a step from its last 10 minutes to its
 // first 10 minutes is the wrap, not a restart.
 //
 // A data source's sample numbers that go back by ReorderWindow or more
-// restart that source (a reset). Within the window they are taken for
-// reordered or late samples: samples have no uptime to tell.
+// restart that source (a reset), unless their datagram came out of order
+// (reordered or late): a busy data source moves its numbers many times
+// faster than the datagrams (with 7 samples per datagram, a datagram 50
+// late carries samples 350 behind), so such samples are late, their
+// numbers counted missing when the window passed them. Within the window
+// they are taken for reordered or late samples: samples have no uptime to
+// tell.
 //
 // # Exporter health
 //
@@ -159,5 +171,5 @@
 // octets, their ratio, and the flow and counter samples used, over the
 // intervals closed since the previous call. Interfaces without flow
 // samples are not reported; samples without a rate or a length add
-// nothing.
+// nothing, nor do those of a straggler (see Restarts).
 package accounting

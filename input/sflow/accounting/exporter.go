@@ -21,7 +21,10 @@ type exporter struct {
 	uptimes  []uint32 // uptime of each datagram in the window, by slot
 	epoch    uint32   // counts the restarts; a source restarts when its epoch differs
 	stray    stray
-	rule     *RateRule // first sampling rule that matches the agent, or nil
+	held     []heldSample // the samples of the stray
+	heldAt   int64        // receive time of the stray
+	heldLate bool         // the stray was held up: place its samples
+	rule     *RateRule    // first sampling rule that matches the agent, or nil
 	sources  sourceSet
 	elem     *list.Element // in the shard's exporter LRU list
 	lastSeen int64
@@ -36,55 +39,74 @@ type stray struct {
 	n, u uint32
 }
 
+// heldSample is a sample of a stray datagram. Its number is placed in its
+// source only once the next datagram has shown that the stray was held up
+// on the way; after a restart it is forgotten. Until then the old numbers
+// of its source would tell nothing: a restarted agent's low numbers would
+// look like duplicates, or restart the source a second time.
+type heldSample struct {
+	key         sourceKey
+	n           uint32
+	pool, drops uint32 // sample_pool and drops of a flow sample
+}
+
 // datagram places the sequence_number n and uptime u of a datagram received
-// at now, and says whether it is a duplicate.
-func (e *exporter) datagram(n, u uint32, now int64, c *params) Verdict {
+// at now, and returns its verdict and its class: clsFirst for the first
+// datagram and a restart, clsBehind for a stray, whose samples wait for the
+// next datagram (hold).
+func (e *exporter) datagram(n, u uint32, now int64, c *params) (Verdict, class) {
 	e.p.Datagrams.Missing += e.w.settle(now, c.timeout)
 	if e.stray.set {
 		e.resolveStray(n, u, c.tolerance)
 	}
 	cls := e.w.classify(n)
-	if e.breaks(cls, n, u, c.tolerance) {
-		return Process
+	if cls, broke := e.breaks(cls, n, u, c.tolerance); broke {
+		return Process, cls
 	}
 	e.p.Datagrams.note(cls, e.w.place(n, now, cls))
 	if cls == clsDuplicate {
-		return Duplicate
+		return Duplicate, cls
 	}
 	e.uptimes[n&(e.w.size-1)] = u
-	return Process
+	return Process, cls
 }
 
 // breaks handles a datagram n of class cls that does not continue the
-// sequence, and reports whether it did: the first datagram, a restart, or
-// a datagram far behind whose uptime is not later (a stray, decided by the
-// next datagram).
-func (e *exporter) breaks(cls class, n, u uint32, tol int64) bool {
+// sequence, and reports whether it did, with the class it takes: the first
+// datagram or a restart (clsFirst), or a datagram far behind whose uptime
+// is not later (clsBehind: a stray, decided by the next datagram).
+func (e *exporter) breaks(cls class, n, u uint32, tol int64) (class, bool) {
 	switch {
 	case cls == clsBehind && !laterBy(e.uptimeAt(e.w.high), u, tol):
 		e.stray = stray{set: true, n: n, u: u}
+		e.held = e.held[:0]
+		return clsBehind, true
 	case cls == clsFirst:
 		e.restart(n, u)
 	case e.restarted(cls, n, u, tol):
 		e.p.SequenceResets++
 		e.restart(n, u)
 	default:
-		return false
+		return cls, false
 	}
-	return true
+	return clsFirst, true
 }
 
 // resolveStray decides, with the datagram after it, what the stray was: if
 // this datagram continues the sequence, the stray was held up (its number
-// was counted missing when the window passed it: it is late); otherwise the
-// agent restarted at the stray.
+// was counted missing when the window passed it: it is late), and its
+// samples are to be placed (heldLate); otherwise the agent restarted at the
+// stray, and the numbers of its samples are forgotten: its sources start
+// again at their next sample.
 func (e *exporter) resolveStray(n, u uint32, tol int64) {
 	s := e.stray
 	e.stray.set = false
 	if cls := e.w.classify(n); cls != clsBehind && !e.restarted(cls, n, u, tol) {
 		e.p.Datagrams.Late++
+		e.heldLate = true
 		return
 	}
+	e.held = e.held[:0]
 	e.p.SequenceResets++
 	e.restart(s.n, s.u)
 }

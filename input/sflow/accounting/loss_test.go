@@ -2,11 +2,14 @@ package accounting
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
 )
 
 // step is one datagram of a sequence test (or, with flush, a Flush).
@@ -258,4 +261,90 @@ func TestDuplicateDatagramSkipsSamples(t *testing.T) {
 		t.Errorf("result of the duplicate (-want +got):\n%s", diff)
 	}
 	wantCounts(t, a, Counts{Datagrams: Sequence{Duplicate: 1}})
+}
+
+// accountAll accounts the datagrams, all received at t0, then makes every
+// gap final, and returns how many samples were not processed.
+func accountAll(a *Accounting, dgs []*decoded.Datagram) (dropped int) {
+	var res Result
+	for _, dg := range dgs {
+		a.Account(dg, t0, &res)
+		for _, f := range res.Flows {
+			dropped += int(f.Verdict)
+		}
+		for _, c := range res.Counters {
+			dropped += int(c)
+		}
+	}
+	a.Flush(later)
+	return dropped
+}
+
+// busyAgent generates n datagrams, each with perDatagram flow samples of
+// ifIndex 1 and, every tenth, a counter sample of ifIndex 1.
+func busyAgent(g *agent, n, perDatagram int) []*decoded.Datagram {
+	dgs := make([]*decoded.Datagram, n)
+	for i := range dgs {
+		samples := slices.Repeat([]sample{flowOn(1)}, perDatagram)
+		if (i+1)%10 == 0 {
+			samples = append(samples, counterOn(1))
+		}
+		dgs[i] = g.next(samples...)
+	}
+	return dgs
+}
+
+// TestRestartFarBehind checks an agent restart after more than
+// ReorderWindow datagrams, as a real restart is: the first datagram after
+// it is a stray until the next one, and its samples must neither be
+// dropped as duplicates of the old numbers nor restart their sources once
+// more.
+func TestRestartFarBehind(t *testing.T) {
+	a := newTest(t, nil)
+	g := newAgent("192.0.2.1", 0)
+	dgs := busyAgent(g, 300, 1)
+	g = newAgent("192.0.2.1", 0) // numbers and uptime start again
+	g.uptime = 100
+	dgs = append(dgs, g.next(flowOn(1), counterOn(1))) // counter sample 1 was seen before
+	dgs = append(dgs, busyAgent(g, 20, 1)...)
+	accountNoneDropped(t, a, dgs)
+	wantCounts(t, a, Counts{SequenceResets: 1})
+}
+
+// accountNoneDropped accounts the datagrams as accountAll does, and fails
+// the test if a sample is not processed.
+func accountNoneDropped(t *testing.T, a *Accounting, dgs []*decoded.Datagram) {
+	t.Helper()
+	if dropped := accountAll(a, dgs); dropped != 0 {
+		t.Errorf("%d samples dropped, want none", dropped)
+	}
+}
+
+// holdUp moves datagram i of dgs (from 0) to after datagram j.
+func holdUp(dgs []*decoded.Datagram, i, j int) []*decoded.Datagram {
+	held := dgs[i]
+	return slices.Insert(slices.Delete(dgs, i, i+1), j, held)
+}
+
+// TestHeldUpFarBehind checks a datagram held up by more than ReorderWindow
+// datagrams: once the next datagram shows it was no restart, it is late,
+// and so are its samples, placed in their sources then.
+func TestHeldUpFarBehind(t *testing.T) {
+	a := newTest(t, nil)
+	dgs := busyAgent(newAgent("192.0.2.1", 0), 310, 1)
+	accountNoneDropped(t, a, holdUp(dgs, 4, 299)) // datagram 5 after datagram 300
+	wantCounts(t, a, Counts{Datagrams: Sequence{Missing: 1, Late: 1}, Samples: Sequence{Missing: 1, Late: 1}})
+}
+
+// TestLateDatagramOldSamples checks a datagram that comes 50 datagrams
+// late, inside the datagram window, whose samples of a busy source (7 per
+// datagram) are more than ReorderWindow behind their source: they are
+// late, not a restart of the source.
+func TestLateDatagramOldSamples(t *testing.T) {
+	a := newTest(t, nil)
+	dgs := busyAgent(newAgent("192.0.2.1", 0), 100, 7)
+	accountNoneDropped(t, a, holdUp(dgs, 19, 69)) // datagram 20 after datagram 70
+	// Its counter sample (every tenth datagram has one) is only 5 numbers
+	// behind in its source: reordered.
+	wantCounts(t, a, Counts{Datagrams: Sequence{Reordered: 1}, Samples: Sequence{Missing: 7, Late: 7, Reordered: 1}})
 }

@@ -81,9 +81,13 @@ type source struct {
 }
 
 // sample places the sample sequence_number n, received at now, and returns
-// its class. A number ReorderWindow or more behind, or a restart of the
-// exporter, restarts the sequence (clsFirst).
-func (s *source) sample(n uint32, now int64, c *params) class {
+// its class. A restart of the exporter restarts the sequence (clsFirst), and
+// so does a number ReorderWindow or more behind, unless its datagram came
+// out of order (outOfOrder): a busy source moves its numbers many times
+// faster than the datagrams, so a datagram a little late carries samples
+// far behind. Those are late (clsLate): their numbers were counted missing
+// when the window passed them.
+func (s *source) sample(n uint32, now int64, outOfOrder bool, c *params) class {
 	e := s.ex
 	if s.epoch != e.epoch {
 		s.epoch = e.epoch
@@ -92,7 +96,11 @@ func (s *source) sample(n uint32, now int64, c *params) class {
 	}
 	e.p.Samples.Missing += s.w.settle(now, c.timeout)
 	cls := s.w.classify(n)
-	if cls == clsBehind {
+	switch {
+	case cls == clsBehind && outOfOrder:
+		e.p.Samples.Late++
+		return clsLate
+	case cls == clsBehind:
 		e.p.SequenceResets++
 		cls = clsFirst
 	}
@@ -104,15 +112,15 @@ func (s *source) sample(n uint32, now int64, c *params) class {
 // and returns how much sample_pool grew since the previous highest number:
 // only a new highest number moves them (32-bit, modulo 2^32); a restart
 // takes them as the new base.
-func (s *source) poolDelta(cls class, fs *decoded.FlowSample, p *period) uint32 {
+func (s *source) poolDelta(cls class, pool, drops uint32, p *period) uint32 {
 	switch cls {
 	case clsFirst:
-		s.pool, s.drops = fs.SamplePool, fs.Drops
+		s.pool, s.drops = pool, drops
 	case clsAdvance:
-		d := fs.SamplePool - s.pool
+		d := pool - s.pool
 		p.pool += uint64(d)
-		p.drops += uint64(fs.Drops - s.drops)
-		s.pool, s.drops = fs.SamplePool, fs.Drops
+		p.drops += uint64(drops - s.drops)
+		s.pool, s.drops = pool, drops
 		return d
 	}
 	return 0
