@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/sflowbeat/sflowbeat/beater/pcapfile"
 	"github.com/sflowbeat/sflowbeat/tests/esmock"
 	"github.com/sflowbeat/sflowbeat/tests/replay"
 )
@@ -300,7 +301,7 @@ func (r *totalsRun) plantLoss() {
 // payloadsOf returns the datagrams of a test capture.
 func payloadsOf(t *testing.T, name string) [][]byte {
 	t.Helper()
-	p, err := replay.Payloads(capture(name))
+	p, err := pcapfile.Payloads(capture(name), 6343)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -145,6 +145,20 @@ func (r *Reader) Fragments() int { return r.fragments }
 // Close closes the file.
 func (r *Reader) Close() error { return r.f.Close() }
 
+// Payloads returns the payloads of every UDP datagram to port in the file
+// at path: the sFlow datagrams tests and benchmarks replay.
+func Payloads(path string, port uint16) ([][]byte, error) {
+	dgs, err := ReadAll(path, port)
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]byte, len(dgs))
+	for i, d := range dgs {
+		out[i] = d.Payload
+	}
+	return out, nil
+}
+
 // ReadAll returns every UDP datagram to port in the file at path, with
 // copied payloads.
 func ReadAll(path string, port uint16) ([]Datagram, error) {

@@ -6,8 +6,6 @@ import (
 	"net/netip"
 	"sync"
 	"time"
-
-	"github.com/sflowbeat/sflowbeat/beater/pcapfile"
 )
 
 // Sequencer makes replayed sFlow v5 datagrams look like a live exporter's:
@@ -250,19 +248,6 @@ func sampleKey(format uint32, body []byte) string {
 	}
 	id := binary.BigEndian.Uint32(body[4:])
 	return fmt.Sprintf("%s/%d:%d", kinds[format], id>>24, id&0xffffff)
-}
-
-// Payloads returns the sFlow datagrams of a capture, as captured.
-func Payloads(path string) ([][]byte, error) {
-	dgs, err := pcapfile.ReadAll(path, 6343)
-	if err != nil {
-		return nil, err
-	}
-	out := make([][]byte, len(dgs))
-	for i, d := range dgs {
-		out[i] = d.Payload
-	}
-	return out, nil
 }
 
 // FirstSamples returns a copy of the v5 datagram p that keeps only its

@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"testing"
 
+	"github.com/sflowbeat/sflowbeat/beater/pcapfile"
 	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
 	"github.com/sflowbeat/sflowbeat/input/sflow/decoder"
 )
@@ -18,7 +19,7 @@ const ovs = "../../testdata/pcaps/ovs-3.1-sflow.pcap"
 // payloads reads the datagrams of a capture.
 func payloads(t *testing.T, path string) [][]byte {
 	t.Helper()
-	p, err := Payloads(path)
+	p, err := pcapfile.Payloads(path, 6343)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,15 +19,11 @@ const capturesDir = "../../../testdata/pcaps"
 // readCapture returns the sFlow payloads of a capture in testdata/pcaps.
 func readCapture(t testing.TB, name string) [][]byte {
 	t.Helper()
-	dgs, err := pcapfile.ReadAll(filepath.Join(capturesDir, name), 6343)
+	p, err := pcapfile.Payloads(filepath.Join(capturesDir, name), 6343)
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := make([][]byte, len(dgs))
-	for i, d := range dgs {
-		out[i] = d.Payload
-	}
-	return out
+	return p
 }
 
 // typeCounts counts samples ("0:1") and records ("flow 0:1001",

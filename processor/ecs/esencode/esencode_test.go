@@ -193,13 +193,13 @@ func benchEncode(b *testing.B, maps bool, stage int) {
 // eventSource returns a function that gives the events of the next
 // datagram of overflowd-sflow.pcap, round and round, made as stage says.
 func eventSource(b *testing.B, stage int) func() []ecs.Event {
-	payloads := capturePayloads(b, "overflowd-sflow.pcap")
 	i := 0
-	switch stage {
-	case premapped:
+	if stage == premapped {
 		events := captureEvents(b, "overflowd-sflow.pcap")
 		return func() []ecs.Event { i++; return events[i%len(events) : i%len(events)+1] }
-	case mapping:
+	}
+	payloads := capturePayloads(b, "overflowd-sflow.pcap")
+	if stage == mapping {
 		dgs := make([]decoded.Datagram, len(payloads))
 		dec := decoder.NewDecoder()
 		for j, p := range payloads {
@@ -221,15 +221,11 @@ func eventSource(b *testing.B, stage int) func() []ecs.Event {
 
 // capturePayloads returns the sFlow datagrams of a capture.
 func capturePayloads(t testing.TB, name string) [][]byte {
-	dgs, err := pcapfile.ReadAll(filepath.Join("..", "..", "..", "testdata", "pcaps", name), 6343)
+	p, err := pcapfile.Payloads(filepath.Join("..", "..", "..", "testdata", "pcaps", name), 6343)
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := make([][]byte, len(dgs))
-	for i, d := range dgs {
-		out[i] = d.Payload
-	}
-	return out
+	return p
 }
 
 // sizes returns the mean size of the documents of the first 1600 events,
