@@ -71,7 +71,7 @@ func decodeDatagram(t *testing.T, p []byte) *decoded.Datagram {
 	t.Helper()
 	var dg decoded.Datagram
 	if err := decoder.NewDecoder().Decode(p, &dg); err != nil {
-		t.Fatalf("a datagram the test sends does not decode: %v", err)
+		t.Fatalf("a datagram of the test does not decode: %v", err)
 	}
 	return &dg
 }

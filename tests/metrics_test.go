@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sflowbeat/sflowbeat/input/sflow/decoded"
-	"github.com/sflowbeat/sflowbeat/input/sflow/decoder"
 	"github.com/sflowbeat/sflowbeat/tests/beatmon"
 	"github.com/sflowbeat/sflowbeat/tests/esmock"
 )
@@ -118,11 +116,7 @@ func TestCountersAccountForEverything(t *testing.T) {
 // samplesIn returns the number of samples the decoder finds in a datagram.
 func samplesIn(t *testing.T, data []byte) int {
 	t.Helper()
-	var dg decoded.Datagram
-	if err := decoder.NewDecoder().Decode(data, &dg); err != nil {
-		t.Fatalf("test datagram does not decode: %v", err)
-	}
-	return dg.Samples()
+	return decodeDatagram(t, data).Samples()
 }
 
 // garbageDatagram is an invalid datagram and the cause it must be counted as.
