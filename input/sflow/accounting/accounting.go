@@ -201,10 +201,7 @@ func (a *Accounting) placeHeld(sh *shard, e *exporter) {
 	for _, h := range e.held {
 		s, cls := a.place(sh, e, h.key, h.n, e.heldAt, true)
 		if h.key.kind == kindFlow {
-			d := s.poolDelta(cls, h.pool, h.drops, &e.p)
-			if s.comp != nil && cls != clsFirst {
-				s.comp.add(d)
-			}
+			s.grow(cls, h.pool, h.drops)
 		}
 	}
 	e.held, e.heldLate = e.held[:0], false
@@ -250,12 +247,9 @@ func (a *Accounting) rate(e *exporter, reported uint32) (uint32, RateSource) {
 // factor records the pool growth of a flow sample and returns the
 // compensation factor of its source.
 func (a *Accounting) factor(s *source, cls class, fs *decoded.FlowSample, rate uint32) float64 {
-	d := s.poolDelta(cls, fs.SamplePool, fs.Drops, &s.ex.p)
+	s.grow(cls, fs.SamplePool, fs.Drops)
 	if s.comp == nil {
 		return 1
-	}
-	if cls != clsFirst {
-		s.comp.add(d)
 	}
 	f, capped := s.comp.factor(rate, a.c.maxFactor)
 	if capped {

@@ -108,11 +108,23 @@ func (s *source) sample(n uint32, now int64, outOfOrder bool, c *params) class {
 	return cls
 }
 
-// poolDelta records the sample_pool and drops of a flow sample of class cls
-// and returns how much sample_pool grew since the previous highest number:
+// grow records the sample_pool and drops of a flow sample of class cls:
+// in the exporter's period (poolDelta) and, when compensation is on, the
+// pool growth in the source's window (a restart adds none).
+func (s *source) grow(cls class, pool, drops uint32) {
+	d := s.poolDelta(cls, pool, drops)
+	if s.comp != nil && cls != clsFirst {
+		s.comp.add(d)
+	}
+}
+
+// poolDelta records the sample_pool and drops of a flow sample of class cls,
+// in the source and in its exporter's period, and returns how much
+// sample_pool grew since the previous highest number:
 // only a new highest number moves them (32-bit, modulo 2^32); a restart
 // takes them as the new base.
-func (s *source) poolDelta(cls class, pool, drops uint32, p *period) uint32 {
+func (s *source) poolDelta(cls class, pool, drops uint32) uint32 {
+	p := &s.ex.p
 	switch cls {
 	case clsFirst:
 		s.pool, s.drops = pool, drops
