@@ -1,9 +1,11 @@
 package ecs
 
 import (
+	"maps"
 	"math"
 	"math/bits"
 	"net/netip"
+	"slices"
 	"strconv"
 
 	"github.com/elastic/elastic-agent-libs/mapstr"
@@ -303,55 +305,61 @@ func (d *Doc) value(e *entry) any {
 // processors or format strings must.
 func (d *Doc) Fields() mapstr.M {
 	m := make(mapstr.M, bits.OnesCount32(d.tops)+4) // room for what the input and libbeat add (agent, host, data_stream...)
-	n, last := 0, ""
-	for f, ok := d.next(0); ok; f, ok = d.next(f + 1) {
-		e, segs := d.at(f), schema[f].segs
-		switch {
-		case segs[0] == last:
-		case len(segs) == 1 && e.k == kindStrings:
-			m[segs[0]] = d.strLists[e.n] // shared and never changed: an append copies it
-		case len(segs) == 1:
-			m[segs[0]] = d.value(e)
-		default:
+	n := 0
+	for t := d.tops; t != 0; t &= t - 1 {
+		f, _ := d.next(topFirst[bits.TrailingZeros32(t)]) // set: its top-level key is
+		key := schema[f].segs[0]
+		switch e := d.at(f); {
+		case schema[f].parent != root:
 			d.secs[n] = section{d: d, lo: f}
-			m[segs[0]] = &d.secs[n]
+			m[key] = &d.secs[n]
 			n++
+		case e.k == kindStrings:
+			m[key] = d.strLists[e.n] // shared and never changed: an append copies it
+		default:
+			m[key] = d.value(e)
 		}
-		last = segs[0]
 	}
 	return m
 }
+
+// topFirst is the first field of each top-level key, by its bit.
+var topFirst = func() (first [32]field) {
+	for f := len(schema) - 1; f >= 0; f-- {
+		first[bits.TrailingZeros32(schema[f].top)] = field(f)
+	}
+	return first
+}()
 
 // Map returns the fields as nested maps (mapstr.M at every level) of
 // plain Go values: what libbeat processors, format strings and tests read
 // and change. The maps are new: changing them does not change d.
 func (d *Doc) Map() mapstr.M {
-	root := mapstr.M{}
-	path := make([]mapstr.M, 1, 8) // path[i]: the open map at depth i
-	path[0] = root
-	var open []string
+	path := make([]mapstr.M, 1, 8) // path[i]: the map of the open object at depth i
+	path[0] = mapstr.M{}
+	open := root
 	for f, ok := d.next(0); ok; f, ok = d.next(f + 1) {
-		segs := schema[f].segs
-		common := commonDepth(open, segs)
-		open, path = open[:common], path[:common+1]
-		for _, s := range segs[len(open) : len(segs)-1] {
-			m := mapstr.M{}
-			path[len(path)-1][s] = m
-			path, open = append(path, m), append(open, s)
+		p := schema[f].parent
+		for !contains(open, p) {
+			open, path = objects[open].parent, path[:len(path)-1]
 		}
+		path, open = mapsTo(path, open, p), p
+		segs := schema[f].segs
 		path[len(path)-1][segs[len(segs)-1]] = d.value(d.at(f))
 	}
-	return root
+	return path[0]
 }
 
-// commonDepth returns how many leading objects of open are also the
-// parents of a field with path segments segs.
-func commonDepth(open, segs []string) int {
-	n := 0
-	for n < len(open) && n < len(segs)-1 && open[n] == segs[n] {
-		n++
+// mapsTo appends to path a new map for each object from open (excluded)
+// down to o, each one put in its parent.
+func mapsTo(path []mapstr.M, open, o object) []mapstr.M {
+	if o == open {
+		return path
 	}
-	return n
+	path = mapsTo(path, open, objects[o].parent)
+	m := mapstr.M{}
+	path[len(path)-1][objects[o].key] = m
+	return append(path, m)
 }
 
 // cloneObject copies a map of plain values, deeply, into mapstr.M maps.
@@ -389,23 +397,28 @@ func (s *section) Fold(v structform.ExtVisitor) error {
 	if err := v.OnObjectStart(-1, structform.AnyType); err != nil {
 		return err
 	}
-	key := schema[s.lo].segs[0]
-	w := writer{v: v, d: s.d, path: schema[s.lo].segs, open: 1} // the section's own object is open
-	for f, ok := s.d.next(s.lo); ok && w.err == nil; f, ok = s.d.next(f + 1) {
-		segs := schema[f].segs
-		if segs[0] != key {
-			break
-		}
-		w.write(s.d.at(f), segs)
+	top := schema[s.lo].top
+	w := writer{v: v, d: s.d, open: objectOf(s.lo)} // the section's own object is open
+	sec := w.open
+	for f, ok := s.d.next(s.lo); ok && schema[f].top == top && w.err == nil; f, ok = s.d.next(f + 1) {
+		w.write(f)
 	}
-	if w.err != nil {
-		return w.err
+	for w.open != sec {
+		w.close()
 	}
-	w.closeTo(1)
 	if w.err != nil {
 		return w.err
 	}
 	return v.OnObjectFinished()
+}
+
+// objectOf returns the top-level object field f is in.
+func objectOf(f field) object {
+	o := schema[f].parent
+	for objects[o].depth > 1 {
+		o = objects[o].parent
+	}
+	return o
 }
 
 // writer writes entries to a go-structform visitor, opening and closing
@@ -413,28 +426,39 @@ func (s *section) Fold(v structform.ExtVisitor) error {
 type writer struct {
 	v    structform.ExtVisitor
 	d    *Doc
-	path []string // the path of the last field written (schema's segments)
-	open int      // the objects of path that are open
+	open object // the innermost open object
 	err  error
 }
 
-// write writes one entry.
-func (w *writer) write(e *entry, segs []string) {
-	w.closeTo(commonDepth(w.path[:w.open], segs))
-	for _, s := range segs[w.open : len(segs)-1] {
-		w.do(w.v.OnKey(s))
-		w.do(w.v.OnObjectStart(-1, structform.AnyType))
+// write writes the key and value of field f, in the object its path
+// names.
+func (w *writer) write(f field) {
+	if p := schema[f].parent; p != w.open {
+		for !contains(w.open, p) {
+			w.close()
+		}
+		w.openTo(p)
 	}
-	w.path, w.open = segs, len(segs)-1
+	segs := schema[f].segs
 	w.do(w.v.OnKey(segs[len(segs)-1]))
-	w.value(e)
+	w.value(w.d.at(f))
 }
 
-// closeTo closes the open objects deeper than depth.
-func (w *writer) closeTo(depth int) {
-	for ; w.open > depth; w.open-- {
-		w.do(w.v.OnObjectFinished())
+// openTo opens the objects from the open one down to o, which is in it.
+func (w *writer) openTo(o object) {
+	if o == w.open {
+		return
 	}
+	w.openTo(objects[o].parent)
+	w.do(w.v.OnKey(objects[o].key))
+	w.do(w.v.OnObjectStart(-1, structform.AnyType))
+	w.open = o
+}
+
+// close closes the open object.
+func (w *writer) close() {
+	w.do(w.v.OnObjectFinished())
+	w.open = objects[w.open].parent
 }
 
 // do keeps the first error.
@@ -526,15 +550,43 @@ func Materialize(fields mapstr.M) {
 }
 
 // Object is a read-only map of plain values that many events share (the
-// beat's agent.* and host.name): go-structform folds it without reflection,
-// and Materialize gives each event its own copy.
-type Object struct{ m mapstr.M }
+// beat's agent.* and host.name): go-structform folds it without reflection
+// (nor map iteration: its keys are sorted once), and Materialize gives each
+// event its own copy.
+type Object struct {
+	m    mapstr.M
+	keys []string
+	vals []any // m's values, in the order of keys; an Object for each map
+}
 
 // NewObject returns an Object of m, which must not change afterwards.
-func NewObject(m mapstr.M) *Object { return &Object{m: m} }
+func NewObject(m mapstr.M) *Object {
+	o := &Object{m: m, keys: slices.Sorted(maps.Keys(m))}
+	for _, k := range o.keys {
+		v := m[k]
+		if sub, ok := v.(mapstr.M); ok {
+			v = NewObject(sub)
+		}
+		o.vals = append(o.vals, v)
+	}
+	return o
+}
 
 // Fold writes the object (go-structform's gotype.Folder).
-func (o *Object) Fold(v structform.ExtVisitor) error { return foldObject(v, o.m) }
+func (o *Object) Fold(v structform.ExtVisitor) error {
+	if err := v.OnObjectStart(len(o.keys), structform.AnyType); err != nil {
+		return err
+	}
+	for i, k := range o.keys {
+		if err := v.OnKey(k); err != nil {
+			return err
+		}
+		if err := foldValue(v, o.vals[i]); err != nil {
+			return err
+		}
+	}
+	return v.OnObjectFinished()
+}
 
 // Map returns a copy of the object as maps.
 func (o *Object) Map() mapstr.M { return cloneObject(o.m) }

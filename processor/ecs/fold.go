@@ -56,6 +56,8 @@ func foldValue(v structform.ExtVisitor, val any) error {
 		return foldObject(v, x)
 	case []mapstr.M:
 		return foldObjects(v, x)
+	case *Object:
+		return x.Fold(v)
 	}
 	return gotype.Fold(val, v) // a type the counters do not use today: reflection
 

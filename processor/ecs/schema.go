@@ -16,17 +16,33 @@ const noField field = 1<<16 - 1
 
 // fieldInfo is what a Doc needs of a declared field.
 type fieldInfo struct {
-	path string
-	segs []string // path split on '.'
-	top  uint32   // the bit of its top-level key (segs[0])
+	path   string
+	segs   []string // path split on '.'
+	top    uint32   // the bit of its top-level key (segs[0])
+	parent object   // the object its key is in
+}
+
+// object identifies an object that declared fields are in: its index in
+// objects. The event itself is root.
+type object uint16
+
+// root is the event: the object of the top-level keys.
+const root object = 0
+
+// objectInfo is what the writers need of an object: where it is.
+type objectInfo struct {
+	key    string // its key in its parent
+	parent object
+	depth  int // root is 0, a top-level object (source, network...) 1
 }
 
 // schema is every declared field, sorted by path; index maps paths to
-// fields.
-var schema, index = buildSchema(FieldDocs)
+// fields; objects are the objects their paths go through.
+var schema, index, objects = buildSchema(FieldDocs)
 
-// buildSchema sorts the declared fields and indexes them.
-func buildSchema(docs []FieldDoc) ([]fieldInfo, map[string]field) {
+// buildSchema sorts the declared fields, indexes them and lists the
+// objects they are in.
+func buildSchema(docs []FieldDoc) ([]fieldInfo, map[string]field, []objectInfo) {
 	var paths []string
 	for _, d := range docs {
 		if d.Name != "@timestamp" {
@@ -37,15 +53,36 @@ func buildSchema(docs []FieldDoc) ([]fieldInfo, map[string]field) {
 	s := make([]fieldInfo, len(paths))
 	idx := make(map[string]field, len(paths))
 	tops := map[string]uint32{}
+	objs := []objectInfo{{}}
+	objIdx := map[string]object{"": root}
 	for i, p := range paths {
 		segs := strings.Split(p, ".")
 		if _, ok := tops[segs[0]]; !ok {
 			tops[segs[0]] = 1 << len(tops) // fewer than 32 top-level keys: checked by a test
 		}
-		s[i] = fieldInfo{path: p, segs: segs, top: tops[segs[0]]}
+		parent := root
+		for d := 1; d < len(segs); d++ {
+			prefix := strings.Join(segs[:d], ".")
+			o, ok := objIdx[prefix]
+			if !ok {
+				o = object(len(objs))
+				objs = append(objs, objectInfo{key: segs[d-1], parent: parent, depth: d})
+				objIdx[prefix] = o
+			}
+			parent = o
+		}
+		s[i] = fieldInfo{path: p, segs: segs, top: tops[segs[0]], parent: parent}
 		idx[p] = field(i)
 	}
-	return s, idx
+	return s, idx, objs
+}
+
+// contains reports whether object o is in object a, or is a.
+func contains(a, o object) bool {
+	for objects[o].depth > objects[a].depth {
+		o = objects[o].parent
+	}
+	return o == a
 }
 
 // must returns the field of a declared path. The mapper's fields are
