@@ -68,7 +68,7 @@ func FuzzMap(f *testing.F) {
 
 // benchDatagrams decodes overflowd-sflow.pcap (switch traffic: 92% flow
 // samples); with flowsOnly, the counter samples are left out.
-func benchDatagrams(b *testing.B, flowsOnly bool) []decoded.Datagram {
+func benchDatagrams(b testing.TB, flowsOnly bool) []decoded.Datagram {
 	dgs, err := pcapfile.ReadAll(filepath.Join(capturesDir, "overflowd-sflow.pcap"), 6343)
 	if err != nil {
 		b.Fatal(err)
