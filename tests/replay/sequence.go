@@ -2,7 +2,6 @@ package replay
 
 import (
 	"encoding/binary"
-	"fmt"
 	"net/netip"
 	"sync"
 	"time"
@@ -177,7 +176,7 @@ func (s *Sequencer) rewrite(p []byte) {
 	if !ok {
 		return
 	}
-	exporter := fmt.Sprintf("%x/%d/", p[8:at], binary.BigEndian.Uint32(p[at:]))
+	exporter := string(p[4:at+4]) + "/" // address type, address and sub_agent_id
 	binary.BigEndian.PutUint32(p[at+4:], s.number(exporter))
 	binary.BigEndian.PutUint32(p[at+8:], s.uptime(exporter, binary.BigEndian.Uint32(p[at+8:])))
 	eachSample(p, func(format uint32, body []byte) {
@@ -237,17 +236,24 @@ func flowField(format uint32, w int) int {
 	return -1
 }
 
+// sampleKinds names the sequence of each sample format: compact and
+// expanded samples of a kind share it.
+var sampleKinds = map[uint32]string{1: "flow", 3: "flow", 2: "counters", 4: "counters", 5: "drops"}
+
 // sampleKey returns the sequence a sample belongs to: its kind (flow,
 // counters or discarded packets, compact or expanded alike) and its data
-// source (type and index).
+// source (type and index, a 32-bit word each).
 func sampleKey(format uint32, body []byte) string {
-	kinds := map[uint32]string{1: "flow", 3: "flow", 2: "counters", 4: "counters", 5: "drops"}
+	var src [8]byte
 	switch format {
 	case 3, 4, 5: // expanded: source_id_type and source_id_index words
-		return fmt.Sprintf("%s/%d:%d", kinds[format], binary.BigEndian.Uint32(body[4:]), binary.BigEndian.Uint32(body[8:]))
+		copy(src[:], body[4:12])
+	default:
+		id := binary.BigEndian.Uint32(body[4:])
+		binary.BigEndian.PutUint32(src[:], id>>24)
+		binary.BigEndian.PutUint32(src[4:], id&0xffffff)
 	}
-	id := binary.BigEndian.Uint32(body[4:])
-	return fmt.Sprintf("%s/%d:%d", kinds[format], id>>24, id&0xffffff)
+	return sampleKinds[format] + "/" + string(src[:])
 }
 
 // FirstSamples returns a copy of the v5 datagram p that keeps only its
