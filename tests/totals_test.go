@@ -100,17 +100,18 @@ func (r *totalsRun) final() map[string]any {
 	// which copies the counters too; the margin is for the beat reading
 	// the last datagrams a little after they were sent.
 	time.Sleep(time.Until(r.last.Add(reorderTimeout + flushPeriod + 200*time.Millisecond)))
-	prev := ""
+	prev, since := "", time.Now()
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(250 * time.Millisecond) {
 		m := inputMetrics(r.t, r.sock, "sflow-0")
 		var now strings.Builder
 		for _, c := range append(lossCounters, "datagrams_received_total", "events_published_total") {
 			fmt.Fprint(&now, counter(m, c), " ")
 		}
-		if now.String() == prev {
+		if now.String() != prev {
+			prev, since = now.String(), time.Now()
+		} else if time.Since(since) > flushPeriod {
 			return m
 		}
-		prev = now.String()
 	}
 	r.t.Fatal("the input's counters kept moving for 10s after the last datagram")
 	return nil
