@@ -90,8 +90,9 @@ func (l *ledger) exporter(k string) *ledgerExporter {
 // datagram.
 func (l *ledger) restart(k string) { l.exporter(k).restart = true }
 
-// sent notes a datagram the test sends.
-func (l *ledger) sent(t *testing.T, p []byte) {
+// sent notes a datagram the test sends, and reports whether it starts a
+// sequence: its exporter's, or a data source's.
+func (l *ledger) sent(t *testing.T, p []byte) (starts bool) {
 	t.Helper()
 	dg := decodeDatagram(t, p)
 	e := l.exporter(exporterKey(dg))
@@ -100,30 +101,37 @@ func (l *ledger) sent(t *testing.T, p []byte) {
 	}
 	cls := e.dgs.arrive(dg.SequenceNumber, false)
 	if cls == "duplicate" {
-		return
+		return false
 	}
 	e.totals.Datagrams++
+	starts = cls == "first"
 	outOfOrder := cls == "reordered" || cls == "late"
+	published := func(cls string) bool {
+		starts = starts || cls == "first"
+		if cls == "duplicate" {
+			return false
+		}
+		l.events++
+		return true
+	}
 	for _, f := range dg.FlowSamples {
 		e.rates[float64(f.SamplingRate)] = true
-		if e.sample(fmt.Sprint("flow/", f.SourceID), f.SequenceNumber, outOfOrder, &f) {
+		if published(e.sample(fmt.Sprint("flow/", f.SourceID), f.SequenceNumber, outOfOrder, &f)) {
 			e.totals.FlowSamples++
-			l.events++
 		}
 	}
 	for _, c := range dg.CounterSamples {
-		if e.sample(fmt.Sprint("counters/", c.SourceID), c.SequenceNumber, outOfOrder, nil) {
+		if published(e.sample(fmt.Sprint("counters/", c.SourceID), c.SequenceNumber, outOfOrder, nil)) {
 			e.totals.CounterSamples++
-			l.events++
 		}
 	}
 	for _, d := range dg.DropSamples {
-		if e.sample(fmt.Sprint("drops/", d.SourceID), d.SequenceNumber, outOfOrder, nil) {
+		if published(e.sample(fmt.Sprint("drops/", d.SourceID), d.SequenceNumber, outOfOrder, nil)) {
 			e.totals.DropSamples++
-			l.events++
 		}
 	}
 	e.ignoring = false
+	return starts
 }
 
 // restarted starts the exporter's sequences again at a datagram numbered
@@ -143,12 +151,13 @@ func (e *ledgerExporter) restarted(n uint32) {
 }
 
 // sample notes a sample of a source, whose datagram came out of order or
-// not, and reports whether it is published (not a duplicate). A flow
+// not, and returns its class (see arrive): it is published unless it is a
+// duplicate. A flow
 // sample's sample_pool grows the exporter's when it brings a new highest
 // number.
-func (e *ledgerExporter) sample(key string, n uint32, outOfOrder bool, f *decoded.FlowSample) bool {
+func (e *ledgerExporter) sample(key string, n uint32, outOfOrder bool, f *decoded.FlowSample) string {
 	if e.ignoring {
-		return true
+		return "ignored"
 	}
 	s := e.sources[key]
 	if s == nil {
@@ -168,7 +177,7 @@ func (e *ledgerExporter) sample(key string, n uint32, outOfOrder bool, f *decode
 	if cls == "restart" {
 		e.totals.SequenceResets++
 	}
-	return cls != "duplicate"
+	return cls
 }
 
 // arrive notes number n and returns its class: first, advance, reordered,
@@ -283,6 +292,8 @@ type sender struct {
 	n    int
 	// restarting: the agent restarted before the next datagram.
 	restarting bool
+	// started: the last datagram written started a sequence (ledger.sent).
+	started bool
 }
 
 // newSender returns a sender to addr that numbers with seq and notes in l.
@@ -307,7 +318,7 @@ func (s *sender) write(p []byte) {
 		s.l.restart(exporterKey(decodeDatagram(s.t, p)))
 		s.restarting = false
 	}
-	s.l.sent(s.t, p)
+	s.started = s.l.sent(s.t, p)
 	if _, err := s.conn.Write(p); err != nil {
 		s.t.Fatal(err)
 	}
