@@ -58,22 +58,28 @@ func TestGolden(t *testing.T) {
 		name := filepath.Base(c)
 		t.Run(name, func(t *testing.T) {
 			got := decodeCapture(t, c, Options{})
-			golden := filepath.Join("testdata", "golden", strings.TrimSuffix(name, ".pcap")+".ndjson")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if diff := cmp.Diff(strings.Split(string(want), "\n"), strings.Split(string(got), "\n")); diff != "" {
-				t.Errorf("events differ from %s (-golden +got):\n%s", golden, diff)
-			}
+			compareGolden(t, filepath.Join("testdata", "golden", strings.TrimSuffix(name, ".pcap")+".ndjson"), got)
 		})
+	}
+}
+
+// compareGolden compares events, as ndjson, with the golden file at path
+// (-update rewrites it first).
+func compareGolden(t *testing.T, golden string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if diff := cmp.Diff(strings.Split(string(want), "\n"), strings.Split(string(got), "\n")); diff != "" {
+		t.Errorf("events differ from %s (-golden +got):\n%s", golden, diff)
 	}
 }

@@ -3,14 +3,11 @@ package ecs
 import (
 	"bytes"
 	"net/netip"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/google/go-cmp/cmp"
 
 	"github.com/sflowbeat/sflowbeat/input/sflow/accounting"
 )
@@ -68,18 +65,7 @@ func TestGoldenAccounting(t *testing.T) {
 			seen[path] = true
 		}
 	}
-	if *update {
-		if err := os.WriteFile(accountingGolden, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(accountingGolden)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if diff := cmp.Diff(strings.Split(string(want), "\n"), strings.Split(buf.String(), "\n")); diff != "" {
-		t.Errorf("events differ from %s (-golden +got):\n%s", accountingGolden, diff)
-	}
+	compareGolden(t, accountingGolden, buf.Bytes())
 	var missing []string
 	for _, d := range FieldDocs {
 		if d.Type != "group" && accountingField(d.Name) && !seen[d.Name] {
