@@ -139,7 +139,7 @@ func sflowUnit(t *testing.T, n int, rev uint64, port int, state proto.State) *pr
 		Config: &proto.UnitExpectedConfig{
 			Id: fmt.Sprintf("sflow-%d", n), Type: "sflow", Name: fmt.Sprintf("sflow-%d", n), Revision: rev,
 			DataStream: &proto.DataStream{Namespace: managedNS},
-			Meta:       &proto.Meta{Package: &proto.Package{Name: "sflow", Version: "0.3.0"}},
+			Meta:       &proto.Meta{Package: &proto.Package{Name: "sflow", Version: "0.3.1"}},
 			Source:     mustStruct(t, map[string]any{"id": fmt.Sprintf("sflow-%d", n), "type": "sflow", "revision": rev}),
 			Streams: []*proto.Stream{{
 				Id:         countersID,

@@ -210,8 +210,7 @@ func closeAll(conns []*net.UDPConn) {
 }
 
 // listen binds one UDP socket with SO_REUSEPORT and sets its receive
-// buffer, warning when the kernel grants less than asked for
-// (net.core.rmem_max).
+// buffer (setReadBuffer).
 func listen(c config.Input, host string, log *logp.Logger) (*net.UDPConn, error) {
 	lc := net.ListenConfig{Control: reusePort}
 	pc, err := lc.ListenPacket(context.Background(), "udp", host)
@@ -220,14 +219,28 @@ func listen(c config.Input, host string, log *logp.Logger) (*net.UDPConn, error)
 	}
 	conn := pc.(*net.UDPConn)
 	if c.ReadBuffer > 0 {
-		if err := conn.SetReadBuffer(int(c.ReadBuffer)); err != nil {
-			log.Warnw("cannot set the socket receive buffer", "read_buffer", int64(c.ReadBuffer), "error", err)
-		} else if got := readBufferSize(conn); got > 0 && got < int(c.ReadBuffer) {
-			log.Warnw("the kernel capped the socket receive buffer: raise net.core.rmem_max",
-				"read_buffer", int64(c.ReadBuffer), "granted", got)
-		}
+		setReadBuffer(conn, int(c.ReadBuffer), log)
 	}
 	return conn, nil
+}
+
+// setReadBuffer asks for a receive buffer of size bytes. When the kernel
+// caps it at net.core.rmem_max, it forces the size if the process may
+// (forceReadBuffer), and otherwise warns with what was granted.
+func setReadBuffer(conn *net.UDPConn, size int, log *logp.Logger) {
+	if err := conn.SetReadBuffer(size); err != nil {
+		log.Warnw("cannot set the socket receive buffer", "read_buffer", size, "error", err)
+		return
+	}
+	got := readBufferSize(conn)
+	if got == 0 || got >= size {
+		return
+	}
+	if err := forceReadBuffer(conn, size); err == nil {
+		return
+	}
+	log.Warnw("the kernel capped the socket receive buffer: raise net.core.rmem_max, or run with CAP_NET_ADMIN",
+		"read_buffer", size, "granted", got)
 }
 
 // reusePort sets SO_REUSEPORT on a socket before it is bound.
