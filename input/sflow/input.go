@@ -245,11 +245,15 @@ func setReadBuffer(conn *net.UDPConn, size int, log *logp.Logger) {
 
 // reusePort sets SO_REUSEPORT on a socket before it is bound.
 func reusePort(_, _ string, raw syscall.RawConn) error {
+	return setSockopt(raw, unix.SO_REUSEPORT, 1)
+}
+
+// setSockopt sets a socket-level (SOL_SOCKET) option of a socket.
+func setSockopt(raw syscall.RawConn, opt, value int) error {
 	var serr error
-	err := raw.Control(func(fd uintptr) {
-		serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, unix.SO_REUSEPORT, 1)
-	})
-	if err != nil {
+	if err := raw.Control(func(fd uintptr) {
+		serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, opt, value)
+	}); err != nil {
 		return err
 	}
 	return serr

@@ -16,11 +16,5 @@ func forceReadBuffer(conn *net.UDPConn, size int) error {
 	if err != nil {
 		return err
 	}
-	var serr error
-	if err := raw.Control(func(fd uintptr) {
-		serr = unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_RCVBUFFORCE, size)
-	}); err != nil {
-		return err
-	}
-	return serr
+	return setSockopt(raw, unix.SO_RCVBUFFORCE, size)
 }
