@@ -23,13 +23,11 @@ func captureDatagrams(tb testing.TB) [][]byte {
 	}
 	var out [][]byte
 	for _, f := range files {
-		dgs, err := pcapfile.ReadAll(f, 6343)
+		p, err := pcapfile.Payloads(f, 6343)
 		if err != nil {
 			tb.Fatal(err)
 		}
-		for _, d := range dgs {
-			out = append(out, d.Payload)
-		}
+		out = append(out, p...)
 	}
 	return out
 }
