@@ -9,6 +9,13 @@
 // is generated from it (`mage update`), and the tests check that every
 // field of every golden event is listed.
 //
+// A Doc holds an event's fields typed, and writes itself to libbeat's
+// encoders without maps or reflection: to go-structform's visitors token by
+// token, and to the JSON encoder of the Elasticsearch output (and of the
+// json codec) as JSON appended to its buffer (rawjson.go), which is what
+// makes encoding cheap. Doc.Map gives the same fields as maps, for
+// processors.
+//
 // Mapping rules:
 //
 //   - The fields of the GoFlow2 chain keep their names and meanings:

@@ -1,15 +1,18 @@
 package ecs
 
 import (
+	"bytes"
 	"maps"
 	"math"
 	"math/bits"
 	"net/netip"
 	"slices"
 	"strconv"
+	"sync"
 
 	"github.com/elastic/elastic-agent-libs/mapstr"
 	structform "github.com/elastic/go-structform"
+	"github.com/elastic/go-structform/json"
 )
 
 // maxFields bounds len(schema) (checked when the package starts) and
@@ -398,7 +401,8 @@ func (s *section) Fold(v structform.ExtVisitor) error {
 		return err
 	}
 	top := schema[s.lo].top
-	w := writer{v: v, d: s.d, open: objectOf(s.lo)} // the section's own object is open
+	w := writer{v: v, d: s.d, open: objectOf(s.lo), fast: outOf(v), first: true} // the section's own object is open
+	w.resume()
 	sec := w.open
 	for f, ok := s.d.next(s.lo); ok && schema[f].top == top && w.err == nil; f, ok = s.d.next(f + 1) {
 		w.write(f)
@@ -406,6 +410,7 @@ func (s *section) Fold(v structform.ExtVisitor) error {
 	for w.open != sec {
 		w.close()
 	}
+	w.flush()
 	if w.err != nil {
 		return w.err
 	}
@@ -422,12 +427,17 @@ func objectOf(f field) object {
 }
 
 // writer writes entries to a go-structform visitor, opening and closing
-// the objects their paths go through.
+// the objects their paths go through; or, on the JSON fast path (see
+// rawjson.go), appends their JSON to the visitor's buffer.
 type writer struct {
 	v    structform.ExtVisitor
 	d    *Doc
 	open object // the innermost open object
 	err  error
+
+	fast  *jsonOut // the fast path's buffer, or nil
+	out   []byte   // JSON appended and not yet written to it
+	first bool     // the next key is the first of its object
 }
 
 // write writes the key and value of field f, in the object its path
@@ -438,6 +448,11 @@ func (w *writer) write(f field) {
 			w.close()
 		}
 		w.openTo(p)
+	}
+	if w.fast != nil {
+		w.key(schema[f].key)
+		w.appendValue(w.d.at(f))
+		return
 	}
 	segs := schema[f].segs
 	w.do(w.v.OnKey(segs[len(segs)-1]))
@@ -450,15 +465,113 @@ func (w *writer) openTo(o object) {
 		return
 	}
 	w.openTo(objects[o].parent)
-	w.do(w.v.OnKey(objects[o].key))
-	w.do(w.v.OnObjectStart(-1, structform.AnyType))
+	if w.fast != nil {
+		w.key(objects[o].open)
+		w.first = true
+	} else {
+		w.do(w.v.OnKey(objects[o].key))
+		w.do(w.v.OnObjectStart(-1, structform.AnyType))
+	}
 	w.open = o
 }
 
 // close closes the open object.
 func (w *writer) close() {
-	w.do(w.v.OnObjectFinished())
+	if w.fast != nil {
+		w.out = append(w.out, '}')
+	} else {
+		w.do(w.v.OnObjectFinished())
+	}
 	w.open = objects[w.open].parent
+}
+
+// key appends a JSON key (with the start of its object, for an object),
+// after a comma unless it is the first of its object.
+func (w *writer) key(k []byte) {
+	if !w.first {
+		w.out = append(w.out, ',')
+	}
+	w.first = false
+	w.out = append(w.out, k...)
+}
+
+// resume starts appending at the end of the fast path's buffer, with room
+// for a section.
+func (w *writer) resume() {
+	if w.fast != nil {
+		w.fast.buf.Grow(512)
+		w.out = w.fast.buf.AvailableBuffer()
+	}
+}
+
+// flush writes what was appended to the fast path's buffer.
+func (w *writer) flush() {
+	if w.fast != nil {
+		w.fast.buf.Write(w.out)
+		w.out = nil
+	}
+}
+
+// appendValue appends the JSON of an entry's value. A float and a counter
+// record go through the visitor, which is then inside an object, as it
+// would be: the fast path writes what it writes.
+func (w *writer) appendValue(e *entry) {
+	b, esc := w.out, w.fast.esc
+	switch e.k {
+	case kindUint:
+		b = strconv.AppendUint(b, e.n, 10)
+	case kindBool:
+		b = strconv.AppendBool(b, e.n != 0)
+	case kindString:
+		b = appendString(b, w.d.strs[e.n], esc)
+	case kindDecimal, kindIP4, kindIP6, kindMAC: // digits, hex digits and . : -
+		b = append(w.d.appendText(append(b, '"'), e), '"')
+	case kindStrings:
+		b = appendStrings(b, w.d.strLists[e.n], esc)
+	case kindUint32s:
+		b = append(b, '[')
+		for i, n := range w.d.numLists[e.n] {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = strconv.AppendUint(b, uint64(n), 10)
+		}
+		b = append(b, ']')
+	case kindTCPFlags:
+		b = append(b, '[')
+		for i, name := range tcpFlags {
+			if e.n&(1<<i) != 0 {
+				if b[len(b)-1] != '[' {
+					b = append(b, ',')
+				}
+				b = appendString(b, name, esc)
+			}
+		}
+		b = append(b, ']')
+	case kindRelated:
+		b = append(b, '[')
+		var prev netip.Addr
+		for _, f := range [2]field{outerFlow.src.ip, outerFlow.dst.ip} {
+			if !w.d.isSet(f) {
+				continue
+			}
+			a := w.d.addr(w.d.at(f))
+			if a == prev {
+				continue // the same address
+			}
+			if prev.IsValid() {
+				b = append(b, ',')
+			}
+			b, prev = append(a.AppendTo(append(b, '"')), '"'), a
+		}
+		b = append(b, ']')
+	case kindObject, kindFloat:
+		w.flush()
+		w.value(e)
+		w.resume()
+		return
+	}
+	w.out = b
 }
 
 // do keeps the first error.
@@ -557,15 +670,29 @@ type Object struct {
 	m    mapstr.M
 	keys []string
 	vals []any // m's values, in the order of keys; an Object for each map
+
+	// The JSON of its keys and values, for the JSON fast path (see
+	// rawjson.go): encoded once for each escape set, when it holds no
+	// float, which visitors may be set to write in other ways.
+	plain     bool
+	encodings [2]struct { // with JSON's escapes, and with HTML's too
+		once sync.Once
+		b    []byte
+	}
 }
 
 // NewObject returns an Object of m, which must not change afterwards.
 func NewObject(m mapstr.M) *Object {
-	o := &Object{m: m, keys: slices.Sorted(maps.Keys(m))}
+	o := &Object{m: m, keys: slices.Sorted(maps.Keys(m)), plain: true}
 	for _, k := range o.keys {
 		v := m[k]
-		if sub, ok := v.(mapstr.M); ok {
-			v = NewObject(sub)
+		switch x := v.(type) {
+		case mapstr.M:
+			sub := NewObject(x)
+			o.plain = o.plain && sub.plain
+			v = sub
+		case float32, float64:
+			o.plain = false
 		}
 		o.vals = append(o.vals, v)
 	}
@@ -574,6 +701,35 @@ func NewObject(m mapstr.M) *Object {
 
 // Fold writes the object (go-structform's gotype.Folder).
 func (o *Object) Fold(v structform.ExtVisitor) error {
+	out := outOf(v)
+	if out == nil || !o.plain {
+		return o.fold(v)
+	}
+	if err := v.OnObjectStart(len(o.keys), structform.AnyType); err != nil {
+		return err
+	}
+	out.buf.Write(o.encoded(out.html()))
+	return v.OnObjectFinished()
+}
+
+// encoded returns the JSON of the object's keys and values, without its
+// braces, as go-structform's visitor writes them.
+func (o *Object) encoded(html bool) []byte {
+	j := &o.encodings[b2u(html)]
+	j.once.Do(func() {
+		var b bytes.Buffer
+		jv := json.NewVisitor(&b)
+		jv.SetEscapeHTML(html)
+		if err := o.fold(structform.EnsureExtVisitor(jv)); err != nil || b.Len() < 2 {
+			panic("ecs: an Object of plain values does not encode") // it holds no type the visitor refuses
+		}
+		j.b = b.Bytes()[1 : b.Len()-1]
+	})
+	return j.b
+}
+
+// fold writes the object to v token by token.
+func (o *Object) fold(v structform.ExtVisitor) error {
 	if err := v.OnObjectStart(len(o.keys), structform.AnyType); err != nil {
 		return err
 	}

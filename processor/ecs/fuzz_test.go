@@ -34,7 +34,8 @@ func captureDatagrams(tb testing.TB) [][]byte {
 
 // FuzzMap runs the whole datagram path (decoder, header parsing, ECS
 // mapping, JSON encoding) on arbitrary bytes, seeded with every datagram of
-// every capture: no panic, one event per decoded sample, valid JSON.
+// every capture: no panic, one event per decoded sample, valid JSON, and
+// the JSON fast path writes what the visitor writes.
 func FuzzMap(f *testing.F) {
 	for _, d := range captureDatagrams(f) {
 		f.Add(d)
@@ -56,6 +57,9 @@ func FuzzMap(f *testing.F) {
 			}
 			if !json.Valid(buf.Bytes()) {
 				t.Fatalf("invalid JSON: %s", buf.Bytes())
+			}
+			if fast, tokens := encodeWith(t, e.Doc.Fields(), false, true), encodeWith(t, e.Doc.Fields(), false, false); !sameJSON(t, fast, tokens) {
+				t.Fatalf("the JSON fast path wrote\n%s\nthe visitor\n%s", fast, tokens)
 			}
 			if ds, _ := e.Map().GetValue("event.dataset"); ds == nil {
 				t.Fatalf("event without event.dataset: %v", e.Map())

@@ -2,7 +2,9 @@ package ecs
 
 import (
 	"slices"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // field identifies a declared field (a FieldDocs entry other than
@@ -20,6 +22,7 @@ type fieldInfo struct {
 	segs   []string // path split on '.'
 	top    uint32   // the bit of its top-level key (segs[0])
 	parent object   // the object its key is in
+	key    []byte   // its key as JSON, with the colon: "key":
 }
 
 // object identifies an object that declared fields are in: its index in
@@ -33,7 +36,8 @@ const root object = 0
 type objectInfo struct {
 	key    string // its key in its parent
 	parent object
-	depth  int // root is 0, a top-level object (source, network...) 1
+	depth  int    // root is 0, a top-level object (source, network...) 1
+	open   []byte // its key as JSON and the object's start: "key":{
 }
 
 // schema is every declared field, sorted by path; index maps paths to
@@ -66,15 +70,27 @@ func buildSchema(docs []FieldDoc) ([]fieldInfo, map[string]field, []objectInfo) 
 			o, ok := objIdx[prefix]
 			if !ok {
 				o = object(len(objs))
-				objs = append(objs, objectInfo{key: segs[d-1], parent: parent, depth: d})
+				objs = append(objs, objectInfo{key: segs[d-1], parent: parent, depth: d, open: append(jsonKey(segs[d-1]), '{')})
 				objIdx[prefix] = o
 			}
 			parent = o
 		}
-		s[i] = fieldInfo{path: p, segs: segs, top: tops[segs[0]], parent: parent}
+		s[i] = fieldInfo{path: p, segs: segs, top: tops[segs[0]], parent: parent, key: jsonKey(segs[len(segs)-1])}
 		idx[p] = field(i)
 	}
 	return s, idx, objs
+}
+
+// jsonKey returns k as a JSON key, "k":, for the JSON fast path, which
+// writes keys without escaping them: it stops the program (at start-up,
+// and in every test) when a declared key would need escaping.
+func jsonKey(k string) []byte {
+	for i := range len(k) {
+		if c := k[i]; c < 0x20 || c >= utf8.RuneSelf || strings.IndexByte(`"\<>&`, c) >= 0 {
+			panic("ecs: the declared key " + strconv.Quote(k) + " needs escaping in JSON")
+		}
+	}
+	return []byte(`"` + k + `":`)
 }
 
 // contains reports whether object o is in object a, or is a.
