@@ -106,6 +106,12 @@ func outOf(v structform.ExtVisitor) *jsonOut {
 	return o
 }
 
+// JSONFastPath reports whether a Doc's sections folded by v take the JSON
+// fast path: v is go-structform's JSON visitor over a bytes.Buffer. Tests
+// of libbeat's encoders use it to check that they still hand Folders such
+// a visitor.
+func JSONFastPath(v structform.ExtVisitor) bool { return outOf(v) != nil }
+
 // hexDigits are the digits of \u escapes, lower case as the visitor writes them.
 const hexDigits = "0123456789abcdef"
 

@@ -20,6 +20,7 @@ import (
 	conf "github.com/elastic/elastic-agent-libs/config"
 	"github.com/elastic/elastic-agent-libs/logp"
 	"github.com/elastic/elastic-agent-libs/mapstr"
+	structform "github.com/elastic/go-structform"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/sflowbeat/sflowbeat/beater/pcapfile"
@@ -262,3 +263,30 @@ func BenchmarkMapAndEncode(b *testing.B) { benchEncode(b, false, mapping) }
 // BenchmarkProcessAndEncode: the worker's whole loop from the datagrams'
 // bytes (decode, count, account, map), then the encoder.
 func BenchmarkProcessAndEncode(b *testing.B) { benchEncode(b, false, working) }
+
+// probe is a field value that records whether the visitor folding it is
+// one the JSON fast path takes.
+type probe struct{ fast *bool }
+
+// Fold records it and writes an empty object.
+func (p probe) Fold(v structform.ExtVisitor) error {
+	*p.fast = ecs.JSONFastPath(v)
+	if err := v.OnObjectStart(0, structform.AnyType); err != nil {
+		return err
+	}
+	return v.OnObjectFinished()
+}
+
+// TestEncoderTakesTheFastPath: libbeat's Elasticsearch encoder folds the
+// event's values with go-structform's JSON visitor over a buffer, which
+// the mapper's documents write their JSON into directly (the JSON fast
+// path). If a libbeat upgrade changes that, the documents still encode
+// right, token by token, but at about twice the cost: this fails.
+func TestEncoderTakesTheFastPath(t *testing.T) {
+	var fast bool
+	enc := encoder(t)
+	enc.EncodeEntry(publisher.Event{Content: beat.Event{Timestamp: time.Now(), Fields: mapstr.M{"probe": probe{&fast}}}})
+	if !fast {
+		t.Fatal("libbeat's Elasticsearch encoder does not hand the fields a JSON visitor over a bytes.Buffer: the JSON fast path is off")
+	}
+}
