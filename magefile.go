@@ -25,6 +25,7 @@ var fuzzTargets = []string{
 	"./input/sflow/decoder:FuzzDecode",
 	"./input/sflow/decoder/header:FuzzParse",
 	"./processor/ecs:FuzzMap",
+	"./processor/ecs:FuzzAppendString",
 }
 
 // run runs a command with the magefile's output and environment.
