@@ -192,18 +192,18 @@ func (d *Doc) numbers(f field, v []uint32) {
 func (d *Doc) related(f field) { d.put(entry{f: f, k: kindRelated}) }
 
 // relatedIPs returns the distinct addresses of source.ip and
-// destination.ip.
-func (d *Doc) relatedIPs() []netip.Addr {
-	var out []netip.Addr
+// destination.ip, in that order: the first n of ips.
+func (d *Doc) relatedIPs() (ips [2]netip.Addr, n int) {
 	for _, f := range [2]field{outerFlow.src.ip, outerFlow.dst.ip} {
 		if d.isSet(f) {
 			a := d.addr(d.at(f))
-			if len(out) == 0 || out[0] != a {
-				out = append(out, a)
+			if n == 0 || ips[0] != a {
+				ips[n] = a
+				n++
 			}
 		}
 	}
-	return out
+	return ips, n
 }
 
 // object sets f to a map of plain Go values (the counter records).
@@ -289,7 +289,8 @@ func (d *Doc) value(e *entry) any {
 		return tcpFlagNames(uint16(e.n))
 	case kindRelated:
 		var out []string
-		for _, a := range d.relatedIPs() {
+		ips, n := d.relatedIPs()
+		for _, a := range ips[:n] {
 			out = append(out, a.String())
 		}
 		return out
@@ -550,19 +551,12 @@ func (w *writer) appendValue(e *entry) {
 		b = append(b, ']')
 	case kindRelated:
 		b = append(b, '[')
-		var prev netip.Addr
-		for _, f := range [2]field{outerFlow.src.ip, outerFlow.dst.ip} {
-			if !w.d.isSet(f) {
-				continue
-			}
-			a := w.d.addr(w.d.at(f))
-			if a == prev {
-				continue // the same address
-			}
-			if prev.IsValid() {
+		ips, n := w.d.relatedIPs()
+		for i, a := range ips[:n] {
+			if i > 0 {
 				b = append(b, ',')
 			}
-			b, prev = append(a.AppendTo(append(b, '"')), '"'), a
+			b = append(a.AppendTo(append(b, '"')), '"')
 		}
 		b = append(b, ']')
 	case kindObject, kindFloat:
@@ -622,16 +616,8 @@ func (w *writer) flags(f uint16) {
 // as an array.
 func (w *writer) related() {
 	w.do(w.v.OnArrayStart(-1, structform.StringType))
-	var prev netip.Addr
-	for _, f := range [2]field{outerFlow.src.ip, outerFlow.dst.ip} {
-		if !w.d.isSet(f) {
-			continue
-		}
-		a := w.d.addr(w.d.at(f))
-		if a == prev {
-			continue // the same address
-		}
-		prev = a
+	ips, n := w.d.relatedIPs()
+	for _, a := range ips[:n] {
 		w.do(w.v.OnStringRef(a.AppendTo(w.d.text[:0])))
 	}
 	w.do(w.v.OnArrayFinished())
