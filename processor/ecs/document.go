@@ -540,12 +540,13 @@ func (w *writer) appendValue(e *entry) {
 		b = append(b, ']')
 	case kindTCPFlags:
 		b = append(b, '[')
+		sep := false
 		for i, name := range tcpFlags {
 			if e.n&(1<<i) != 0 {
-				if b[len(b)-1] != '[' {
+				if sep {
 					b = append(b, ',')
 				}
-				b = appendString(b, name, esc)
+				b, sep = appendString(b, name, esc), true
 			}
 		}
 		b = append(b, ']')
@@ -664,6 +665,7 @@ type Object struct {
 	encodings [2]struct { // with JSON's escapes, and with HTML's too
 		once sync.Once
 		b    []byte
+		ok   bool // b holds it: the visitor took every value
 	}
 }
 
@@ -691,27 +693,31 @@ func (o *Object) Fold(v structform.ExtVisitor) error {
 	if out == nil || !o.plain {
 		return o.fold(v)
 	}
+	body, ok := o.encoded(out.html())
+	if !ok {
+		return o.fold(v) // the visitor refuses a value: let it say why
+	}
 	if err := v.OnObjectStart(len(o.keys), structform.AnyType); err != nil {
 		return err
 	}
-	out.buf.Write(o.encoded(out.html()))
+	out.buf.Write(body)
 	return v.OnObjectFinished()
 }
 
 // encoded returns the JSON of the object's keys and values, without its
-// braces, as go-structform's visitor writes them.
-func (o *Object) encoded(html bool) []byte {
+// braces, as go-structform's visitor writes them; ok is false when the
+// visitor refuses one of them.
+func (o *Object) encoded(html bool) (body []byte, ok bool) {
 	j := &o.encodings[b2u(html)]
 	j.once.Do(func() {
 		var b bytes.Buffer
 		jv := json.NewVisitor(&b)
 		jv.SetEscapeHTML(html)
-		if err := o.fold(structform.EnsureExtVisitor(jv)); err != nil || b.Len() < 2 {
-			panic("ecs: an Object of plain values does not encode") // it holds no type the visitor refuses
+		if err := o.fold(structform.EnsureExtVisitor(jv)); err == nil && b.Len() >= 2 {
+			j.b, j.ok = b.Bytes()[1:b.Len()-1], true
 		}
-		j.b = b.Bytes()[1 : b.Len()-1]
 	})
-	return j.b
+	return j.b, j.ok
 }
 
 // fold writes the object to v token by token.

@@ -174,4 +174,15 @@ func TestObjectFastPath(t *testing.T) {
 	if o := plain.encodings[0].b; !bytes.Contains(o, []byte(`"a":{"y":["p","q"],"z":1}`)) {
 		t.Fatalf("the encoded object is %s", o)
 	}
+	refused := NewObject(mapstr.M{"c": make(chan int)}) // no float, but nothing the visitor writes
+	for _, fast := range []bool{true, false} {
+		var buf bytes.Buffer
+		var w io.Writer = &buf
+		if !fast {
+			w = struct{ io.Writer }{&buf}
+		}
+		if err := gotype.Fold(refused, sfjson.NewVisitor(w)); err == nil {
+			t.Fatalf("fast path %v: an Object holding a channel encoded as %s", fast, buf.Bytes())
+		}
+	}
 }
