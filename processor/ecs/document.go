@@ -436,9 +436,13 @@ type writer struct {
 	open object // the innermost open object
 	err  error
 
-	fast  *jsonOut // the fast path's buffer, or nil
-	out   []byte   // JSON appended and not yet written to it
-	first bool     // the next key is the first of its object
+	fast  jsonOut // the fast path's buffer, when it is on
+	out   []byte  // JSON appended and not yet written to it
+	first bool    // the next key is the first of its object
+	// (On the fast path the visitor's own state stays that of the
+	// section's object, opened and closed through it: the keys and
+	// nested objects appended in between are not its business, and a
+	// value handed back to it is written as in any object.)
 }
 
 // write writes the key and value of field f, in the object its path
@@ -450,7 +454,7 @@ func (w *writer) write(f field) {
 		}
 		w.openTo(p)
 	}
-	if w.fast != nil {
+	if w.fast.on() {
 		w.key(schema[f].key)
 		w.appendValue(w.d.at(f))
 		return
@@ -466,7 +470,7 @@ func (w *writer) openTo(o object) {
 		return
 	}
 	w.openTo(objects[o].parent)
-	if w.fast != nil {
+	if w.fast.on() {
 		w.key(objects[o].open)
 		w.first = true
 	} else {
@@ -478,7 +482,7 @@ func (w *writer) openTo(o object) {
 
 // close closes the open object.
 func (w *writer) close() {
-	if w.fast != nil {
+	if w.fast.on() {
 		w.out = append(w.out, '}')
 	} else {
 		w.do(w.v.OnObjectFinished())
@@ -499,7 +503,7 @@ func (w *writer) key(k []byte) {
 // resume starts appending at the end of the fast path's buffer, with room
 // for a section.
 func (w *writer) resume() {
-	if w.fast != nil {
+	if w.fast.on() {
 		w.fast.buf.Grow(512)
 		w.out = w.fast.buf.AvailableBuffer()
 	}
@@ -507,7 +511,7 @@ func (w *writer) resume() {
 
 // flush writes what was appended to the fast path's buffer.
 func (w *writer) flush() {
-	if w.fast != nil {
+	if w.fast.on() {
 		w.fast.buf.Write(w.out)
 		w.out = nil
 	}
@@ -659,8 +663,9 @@ type Object struct {
 	vals []any // m's values, in the order of keys; an Object for each map
 
 	// The JSON of its keys and values, for the JSON fast path (see
-	// rawjson.go): encoded once for each escape set, when it holds no
-	// float, which visitors may be set to write in other ways.
+	// rawjson.go): encoded once for each escape set, when it is plain
+	// (plainValue): a float, which visitors may be set to write in other
+	// ways, or a value of another type goes token by token.
 	plain     bool
 	encodings [2]struct { // with JSON's escapes, and with HTML's too
 		once sync.Once
@@ -674,23 +679,32 @@ func NewObject(m mapstr.M) *Object {
 	o := &Object{m: m, keys: slices.Sorted(maps.Keys(m)), plain: true}
 	for _, k := range o.keys {
 		v := m[k]
-		switch x := v.(type) {
-		case mapstr.M:
-			sub := NewObject(x)
-			o.plain = o.plain && sub.plain
-			v = sub
-		case float32, float64:
-			o.plain = false
+		if sub, ok := v.(mapstr.M); ok {
+			v = NewObject(sub)
 		}
+		o.plain = o.plain && plainValue(v)
 		o.vals = append(o.vals, v)
 	}
 	return o
 }
 
+// plainValue reports whether every JSON visitor writes v the same way,
+// whatever it is set to: strings, bools, integers, lists of them, and
+// plain Objects, but no float anywhere.
+func plainValue(v any) bool {
+	switch x := v.(type) {
+	case string, bool, int, int32, int64, uint8, uint16, uint32, uint64, []string, []uint32:
+		return true
+	case *Object:
+		return x.plain
+	}
+	return false
+}
+
 // Fold writes the object (go-structform's gotype.Folder).
 func (o *Object) Fold(v structform.ExtVisitor) error {
 	out := outOf(v)
-	if out == nil || !o.plain {
+	if !out.on() || !o.plain {
 		return o.fold(v)
 	}
 	body, ok := o.encoded(out.html())

@@ -34,16 +34,19 @@ import (
 // failure when go-structform changes.
 
 // jsonOut is where the fast path writes: the buffer under a JSON visitor,
-// and the bytes that visitor escapes.
+// and the bytes that visitor escapes. Its zero value is "not a JSON
+// visitor over a bytes.Buffer": the visitor gets the tokens.
 type jsonOut struct {
-	v   structform.ExtVisitor // the visitor it was found under
 	buf *bytes.Buffer
 	esc []bool // escaped ASCII bytes: the visitor's set (JSON's, or JSON's and HTML's)
 }
 
+// on reports whether the fast path writes to o.
+func (o jsonOut) on() bool { return o.buf != nil }
+
 // html reports whether the visitor escapes <, > and & (libbeat's
 // escape_html).
-func (o *jsonOut) html() bool { return o.esc['<'] }
+func (o jsonOut) html() bool { return o.esc['<'] }
 
 // layout is where go-structform keeps what the fast path needs.
 type layout struct {
@@ -57,22 +60,33 @@ type layout struct {
 // is not the one the fast path knows.
 var jsonLayout = findLayout()
 
-// lastOut is the jsonOut of the last visitor seen: one per encoder, which
-// encodes many sections in a row.
-var lastOut atomic.Pointer[jsonOut]
+// seen is a visitor found to be a JSON visitor, and the visitor it wraps.
+type seen struct {
+	v  structform.ExtVisitor
+	jv *json.Visitor
+}
+
+// lastSeen is the last JSON visitor found: one per encoder, which folds
+// many sections in a row, so that only the first pays for reflection.
+// (Holding the visitor also keeps its address from being reused.)
+var lastSeen atomic.Pointer[seen]
 
 // findLayout finds the fields of go-structform's JSON visitor that the fast
-// path reads, checking their types.
+// path reads, checking their types, and that the visitor writes straight
+// to its io.Writer (its writer holds nothing else, no buffer of its own).
 func findLayout() *layout {
 	ext := reflect.TypeOf(structform.EnsureExtVisitor(json.NewVisitor(io.Discard)))
 	if ext.Kind() != reflect.Pointer || ext.Elem().Kind() != reflect.Struct {
 		return nil
 	}
 	inner, ok := ext.Elem().FieldByName("Visitor")
+	if !ok || len(inner.Index) != 1 || !inner.IsExported() || inner.Type.Kind() != reflect.Interface {
+		return nil
+	}
 	vt := reflect.TypeOf(json.Visitor{})
 	w, okW := vt.FieldByName("w")
 	esc, okE := vt.FieldByName("escapeSet")
-	if !ok || len(inner.Index) != 1 || !okW || !okE || w.Type.Kind() != reflect.Struct || esc.Type != reflect.TypeOf([]bool(nil)) {
+	if !okW || !okE || w.Type.Kind() != reflect.Struct || w.Type.NumField() != 1 || esc.Type != reflect.TypeOf([]bool(nil)) {
 		return nil
 	}
 	out, ok := w.Type.FieldByName("out")
@@ -82,35 +96,36 @@ func findLayout() *layout {
 	return &layout{ext: ext, inner: inner.Index[0], out: w.Offset + out.Offset, escape: esc.Offset}
 }
 
-// outOf returns where the fast path writes under v, or nil when v is not
-// a JSON visitor over a bytes.Buffer.
-func outOf(v structform.ExtVisitor) *jsonOut {
-	if o := lastOut.Load(); o != nil && o.v == v {
-		return o
+// outOf returns where the fast path writes under v: the zero jsonOut when
+// v is not a JSON visitor over a bytes.Buffer. The buffer and the escape
+// set are read at each call, as the visitor has them.
+func outOf(v structform.ExtVisitor) jsonOut {
+	s := lastSeen.Load()
+	if s == nil || s.v != v {
+		if jsonLayout == nil || reflect.TypeOf(v) != jsonLayout.ext {
+			return jsonOut{}
+		}
+		jv, ok := reflect.ValueOf(v).Elem().Field(jsonLayout.inner).Interface().(*json.Visitor)
+		if !ok || jv == nil {
+			return jsonOut{}
+		}
+		s = &seen{v: v, jv: jv}
+		lastSeen.Store(s)
 	}
-	if jsonLayout == nil || reflect.TypeOf(v) != jsonLayout.ext {
-		return nil
-	}
-	jv, ok := reflect.ValueOf(v).Elem().Field(jsonLayout.inner).Interface().(*json.Visitor)
-	if !ok || jv == nil {
-		return nil
-	}
-	p := unsafe.Pointer(jv)
+	p := unsafe.Pointer(s.jv)
 	buf, ok := (*(*io.Writer)(unsafe.Add(p, jsonLayout.out))).(*bytes.Buffer)
 	esc := *(*[]bool)(unsafe.Add(p, jsonLayout.escape))
 	if !ok || buf == nil || len(esc) != utf8.RuneSelf {
-		return nil
+		return jsonOut{}
 	}
-	o := &jsonOut{v: v, buf: buf, esc: esc}
-	lastOut.Store(o)
-	return o
+	return jsonOut{buf: buf, esc: esc}
 }
 
 // JSONFastPath reports whether a Doc's sections folded by v take the JSON
 // fast path: v is go-structform's JSON visitor over a bytes.Buffer. Tests
 // of libbeat's encoders use it to check that they still hand Folders such
 // a visitor.
-func JSONFastPath(v structform.ExtVisitor) bool { return outOf(v) != nil }
+func JSONFastPath(v structform.ExtVisitor) bool { return outOf(v).on() }
 
 // hexDigits are the digits of \u escapes, lower case as the visitor writes them.
 const hexDigits = "0123456789abcdef"

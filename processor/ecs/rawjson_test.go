@@ -47,9 +47,14 @@ func TestJSONFastPathRecognized(t *testing.T) {
 		var buf bytes.Buffer
 		jv := sfjson.NewVisitor(&buf)
 		jv.SetEscapeHTML(html)
-		o := outOf(structform.EnsureExtVisitor(jv))
-		if o == nil || o.buf != &buf || o.html() != html {
+		ev := structform.EnsureExtVisitor(jv)
+		o := outOf(ev)
+		if !o.on() || o.buf != &buf || o.html() != html {
 			t.Fatalf("escape_html %v: the fast path found %+v under a JSON visitor over a bytes.Buffer", html, o)
+		}
+		jv.SetEscapeHTML(!html) // the escape set is read at each call, not kept
+		if o := outOf(ev); o.html() == html {
+			t.Fatalf("escape_html set to %v after use: the fast path still escapes as %v", !html, html)
 		}
 	}
 	var buf bytes.Buffer
@@ -57,7 +62,7 @@ func TestJSONFastPathRecognized(t *testing.T) {
 		"JSON over another writer": sfjson.NewVisitor(struct{ io.Writer }{&buf}),
 		"CBOR":                     cborl.NewVisitor(&buf),
 	} {
-		if o := outOf(structform.EnsureExtVisitor(v)); o != nil {
+		if o := outOf(structform.EnsureExtVisitor(v)); o.on() {
 			t.Errorf("%s: the fast path took %+v", name, o)
 		}
 	}
@@ -160,10 +165,11 @@ func FuzzAppendString(f *testing.F) {
 func TestObjectFastPath(t *testing.T) {
 	plain := NewObject(mapstr.M{"b": "x<y>", "a": mapstr.M{"z": uint64(1), "y": []string{"p", "q"}}, "c": false})
 	float := NewObject(mapstr.M{"load": 0.5, "name": "n"})
-	if !plain.plain || float.plain {
-		t.Fatalf("plain: %v for strings, %v for a float", plain.plain, float.plain)
+	deep := NewObject(mapstr.M{"l": []mapstr.M{{"f": 1.0}}, "o": float})
+	if !plain.plain || float.plain || deep.plain {
+		t.Fatalf("plain: %v for strings, %v for a float, %v for floats deeper", plain.plain, float.plain, deep.plain)
 	}
-	for _, o := range []*Object{plain, float} {
+	for _, o := range []*Object{plain, float, deep} {
 		for _, html := range []bool{false, true} {
 			v := []any{o, o}
 			if got, want := encodeWith(t, v, html, true), encodeWith(t, v, html, false); !bytes.Equal(got, want) {
