@@ -8,8 +8,6 @@ import (
 	"testing"
 
 	"github.com/elastic/elastic-agent-libs/mapstr"
-	"github.com/elastic/go-structform/gotype"
-	sfjson "github.com/elastic/go-structform/json"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/sflowbeat/sflowbeat/beater/pcapfile"
@@ -17,14 +15,11 @@ import (
 	"github.com/sflowbeat/sflowbeat/input/sflow/decoder"
 )
 
-// foldJSON encodes fields as libbeat's encoders do, with go-structform.
+// foldJSON encodes fields as libbeat's encoders do, with go-structform
+// (its JSON visitor's defaults: HTML escaped, over a bytes.Buffer).
 func foldJSON(t testing.TB, fields any) []byte {
 	t.Helper()
-	var buf bytes.Buffer
-	if err := gotype.Fold(fields, sfjson.NewVisitor(&buf)); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return encodeWith(t, fields, true, true)
 }
 
 // parseJSON parses a JSON object, numbers as json.Number.
