@@ -703,8 +703,11 @@ func plainValue(v any) bool {
 
 // Fold writes the object (go-structform's gotype.Folder).
 func (o *Object) Fold(v structform.ExtVisitor) error {
+	if !o.plain {
+		return o.fold(v)
+	}
 	out := outOf(v)
-	if !out.on() || !o.plain {
+	if !out.on() {
 		return o.fold(v)
 	}
 	body, ok := o.encoded(out.html())
