@@ -32,10 +32,17 @@ type side interface {
 
 // sideInfo names a side in the report.
 type sideInfo struct {
-	name   string // sflowbeat or chain
+	name   string // sideSflowbeat, sideBaseline or sideChain
 	config string // its settings
 	counts string // what it delivers and loss is counted over: events or flows
 }
+
+// The names of the sides.
+const (
+	sideSflowbeat = "sflowbeat"
+	sideBaseline  = "baseline" // -baseline: another sflowbeat binary
+	sideChain     = "chain"
+)
 
 // The longest waits: for the first document during the warm-up (Filebeat
 // finds a new file at its next scan, every 10 s, and its queue flushes

@@ -27,7 +27,7 @@ type chainSide struct {
 
 // info names the chain and its programs.
 func (c *chainSide) info() sideInfo {
-	return sideInfo{name: "chain", config: c.bins.label, counts: "flows"}
+	return sideInfo{name: sideChain, config: c.bins.label, counts: "flows"}
 }
 
 // start starts GoFlow2, then Filebeat on GoFlow2's file.

@@ -138,10 +138,11 @@ func TestOptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := cmp.Diff([]int{45000, 90000}, o.rates); d != "" || o.mode != "both" || o.tuning.name != tuningNone {
-		t.Errorf("rates (-want +got):\n%s\nmode %q, tuning %q; want both, none", d, o.mode, o.tuning.name)
+	if d := cmp.Diff([]int{45000, 90000}, o.rates); d != "" || o.mode != "both" || o.tuning.name != tuningNone || o.rounds != 1 {
+		t.Errorf("rates (-want +got):\n%s\nmode %q, tuning %q, rounds %d; want both, none, 1", d, o.mode, o.tuning.name, o.rounds)
 	}
-	for _, bad := range [][]string{{"-mode", "all"}, {"-tuning", "max"}, {"-rates", "1,x"}, {"-rates", "0"}, {"-config", "a: [b"}, {"-duration", "0s"}} {
+	for _, bad := range [][]string{{"-mode", "all"}, {"-tuning", "max"}, {"-rates", "1,x"}, {"-rates", "0"}, {"-config", "a: [b"}, {"-duration", "0s"},
+		{"-rounds", "0"}, {"-mode", "chain", "-baseline", "/tmp/old"}} {
 		if _, err := parseFlags(bad); err == nil {
 			t.Errorf("%v: accepted", bad)
 		}

@@ -12,7 +12,12 @@
 // (user+system, from /proc) of the measured processes per delivered event,
 // and their peak resident memory; then the ratio of CPU per delivered event,
 // chain / sflowbeat. GoFlow2 drops counter samples, so the chain is measured
-// over flow samples only. Generator, sinks and measured processes share the
+// over flow samples only. With -baseline, a second sflowbeat binary (the
+// code before a change) runs beside the first with the same settings, and
+// the report gives how much less CPU per event the first takes. With
+// -rounds, the sides run again in turn, so that the machine's drift from
+// one minute to the next falls on every side alike; the ratios are then
+// those of the medians. Generator, sinks and measured processes share the
 // machine's cores (nothing is pinned); sink CPU is not counted; all traffic
 // stays on 127.0.0.1.
 //
@@ -40,6 +45,8 @@ import (
 type options struct {
 	mode     string // sflowbeat, chain or both
 	binary   string
+	baseline string // another sflowbeat binary, measured beside binary ("" for none)
+	rounds   int    // how many times the sides run in turn at each rate
 	pcap     string
 	rates    []int
 	duration time.Duration
@@ -82,6 +89,8 @@ func parseFlags(args []string) (options, error) {
 	fs := flag.NewFlagSet("loadbench", flag.ContinueOnError)
 	fs.StringVar(&o.mode, "mode", "both", "what to measure: "+strings.Join(modes, ", "))
 	fs.StringVar(&o.binary, "binary", "./sflowbeat", "sflowbeat binary to run")
+	fs.StringVar(&o.baseline, "baseline", "", "another sflowbeat binary (e.g. the code before a change), run beside -binary with the same settings")
+	fs.IntVar(&o.rounds, "rounds", 1, "how many times the sides run in turn at each rate (ratios are then those of the medians)")
 	fs.StringVar(&o.pcap, "pcap", "testdata/pcaps/overflowd-sflow.pcap", "capture whose sFlow datagrams are replayed")
 	fs.IntVar(&rate, "rate", 45000, "samples per second to send")
 	fs.StringVar(&rates, "rates", "", "comma-separated rates to run one after the other, each on both sides (overrides -rate)")
@@ -115,6 +124,12 @@ func (o *options) complete(rate int, rates string) error {
 	if o.duration <= 0 {
 		return fmt.Errorf("-duration %s: want a positive duration", o.duration)
 	}
+	if o.rounds < 1 {
+		return fmt.Errorf("-rounds %d: want at least 1", o.rounds)
+	}
+	if o.baseline != "" && o.mode == "chain" {
+		return errors.New("-baseline is another sflowbeat: it needs -mode sflowbeat or both")
+	}
 	return o.tuning.check()
 }
 
@@ -132,7 +147,7 @@ func parseRates(s string) ([]int, error) {
 }
 
 // runAll measures the sides -mode asks for at each rate, one after the
-// other.
+// other, -rounds times in turn.
 func runAll(o options) (*report, error) {
 	dgs, err := replay.Load(o.pcap)
 	if err != nil {
@@ -145,15 +160,18 @@ func runAll(o options) (*report, error) {
 	rep := &report{Date: now(), Machine: thisMachine(), Capture: describe(o.pcap, dgs), Duration: o.duration.String()}
 	for _, rate := range o.rates {
 		run := rateRun{Rate: rate}
-		for _, s := range sides {
-			fmt.Fprintf(os.Stderr, "loadbench: %s at %d samples/s for %s\n", s.info().name, rate, o.duration)
-			r, err := measure(s, dgs, rate, o)
-			if err != nil {
-				return nil, fmt.Errorf("%s at %d samples/s: %w", s.info().name, rate, err)
+		for round := 1; round <= o.rounds; round++ {
+			for _, s := range sides {
+				fmt.Fprintf(os.Stderr, "loadbench: %s at %d samples/s for %s (round %d of %d)\n", s.info().name, rate, o.duration, round, o.rounds)
+				r, err := measure(s, dgs, rate, o)
+				if err != nil {
+					return nil, fmt.Errorf("%s at %d samples/s: %w", s.info().name, rate, err)
+				}
+				r.Round = round
+				run.Rows = append(run.Rows, r)
 			}
-			run.Rows = append(run.Rows, r)
 		}
-		run.Ratio = ratio(run.Rows)
+		run.Ratio, run.CutPct = ratio(run.Rows), cut(run.Rows)
 		rep.Runs = append(rep.Runs, run)
 	}
 	return rep, nil
@@ -164,17 +182,23 @@ func runAll(o options) (*report, error) {
 func makeSides(o options) ([]side, error) {
 	var sides []side
 	if o.mode != "chain" {
-		b := &beatSide{bin: o.binary, tuning: o.tuning}
-		if _, err := os.Stat(o.binary); err != nil {
-			return nil, fmt.Errorf("-binary: %w", err)
-		}
+		var shipped []byte
 		if o.tuning.name == tuningShipped {
 			var err error
-			if b.shipped, err = os.ReadFile(o.shipped); err != nil {
+			if shipped, err = os.ReadFile(o.shipped); err != nil {
 				return nil, fmt.Errorf("-shipped: %w", err)
 			}
 		}
-		sides = append(sides, b)
+		for _, b := range []*beatSide{{name: sideSflowbeat, bin: o.binary}, {name: sideBaseline, bin: o.baseline}} {
+			if b.bin == "" {
+				continue // no -baseline
+			}
+			if _, err := os.Stat(b.bin); err != nil {
+				return nil, fmt.Errorf("%s binary: %w", b.name, err)
+			}
+			b.tuning, b.shipped = o.tuning, shipped
+			sides = append(sides, b)
+		}
 	}
 	if o.mode != "sflowbeat" {
 		bins, err := buildChain(o.chainMod, o.buildDir)

@@ -44,13 +44,17 @@ type rateRun struct {
 	// Ratio is the chain's CPU per delivered flow over sflowbeat's CPU
 	// per delivered event (0 unless both sides ran and delivered).
 	Ratio float64 `json:"cpu_ratio_chain_to_sflowbeat,omitempty"`
+	// CutPct is how much less CPU per delivered event sflowbeat takes than
+	// the baseline, in percent (0 without -baseline).
+	CutPct float64 `json:"cpu_cut_pct_vs_baseline,omitempty"`
 }
 
 // row is what one side did at one rate.
 type row struct {
-	Side      string           `json:"side"`   // sflowbeat or chain
-	Config    string           `json:"config"` // its settings
-	Counts    string           `json:"counts"` // events (every sample) or flows (flow samples only)
+	Side      string           `json:"side"`            // sflowbeat, baseline or chain
+	Round     int              `json:"round,omitempty"` // with -rounds, which one
+	Config    string           `json:"config"`          // its settings
+	Counts    string           `json:"counts"`          // events (every sample) or flows (flow samples only)
 	Sent      int64            `json:"sent"`
 	Delivered int64            `json:"delivered"`
 	LossPct   float64          `json:"loss_pct"`
@@ -86,16 +90,53 @@ func newRow(s sideInfo, sent, delivered int64, procs []procStat) row {
 }
 
 // ratio returns the chain's CPU per delivered flow over sflowbeat's CPU
-// per delivered event, or 0 when either is missing.
+// per delivered event (medians over the rounds), or 0 when either is
+// missing.
 func ratio(rows []row) float64 {
-	by := map[string]float64{}
-	for _, r := range rows {
-		by[r.Side] = r.CPUus
-	}
-	if by["sflowbeat"] == 0 || by["chain"] == 0 {
+	sb, chain := medianCPU(rows, sideSflowbeat), medianCPU(rows, sideChain)
+	if sb == 0 || chain == 0 {
 		return 0
 	}
-	return by["chain"] / by["sflowbeat"]
+	return chain / sb
+}
+
+// cut returns how much less CPU per delivered event sflowbeat takes than
+// the baseline, in percent of the baseline's (medians over the rounds), or
+// 0 when either is missing.
+func cut(rows []row) float64 {
+	sb, base := medianCPU(rows, sideSflowbeat), medianCPU(rows, sideBaseline)
+	if sb == 0 || base == 0 {
+		return 0
+	}
+	return 100 * (1 - sb/base)
+}
+
+// medianCPU returns the median CPU per delivered event of a side's rows
+// (the mean of the middle two for an even count), 0 if it has none.
+func medianCPU(rows []row, side string) float64 {
+	var cpu []float64
+	for _, r := range rows {
+		if r.Side == side && r.CPUus > 0 {
+			cpu = append(cpu, r.CPUus)
+		}
+	}
+	if len(cpu) == 0 {
+		return 0
+	}
+	slices.Sort(cpu)
+	n := len(cpu)
+	return (cpu[(n-1)/2] + cpu[n/2]) / 2
+}
+
+// rounds returns how many rounds a report has.
+func (rep *report) rounds() int {
+	n := 1
+	for _, run := range rep.Runs {
+		for _, r := range run.Rows {
+			n = max(n, r.Round)
+		}
+	}
+	return n
 }
 
 // write prints the report as text, or as JSON.
@@ -126,19 +167,42 @@ func (rep *report) writeHeader(w io.Writer) {
 // writeTable prints one line per side and rate, and the ratios.
 func (rep *report) writeTable(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "rate/s\tside\tconfig\tcounts\tsent\tdelivered\tloss %\tCPU µs/delivered\tpeak RSS MB\tdrain s")
+	rounds := rep.rounds()
+	round := func(r row) string { // a column only when there are rounds
+		if rounds == 1 {
+			return ""
+		}
+		return fmt.Sprintf("%d\t", r.Round)
+	}
+	head := "rate/s\tside\tconfig\tcounts\tsent\tdelivered\tloss %\tCPU µs/delivered\tpeak RSS MB\tdrain s"
+	if rounds > 1 {
+		head = "round\t" + head
+	}
+	fmt.Fprintln(tw, head)
 	for _, run := range rep.Runs {
 		for _, r := range run.Rows {
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%d\t%.3f\t%.1f\t%.0f\t%.1f\n",
-				run.Rate, r.Side, r.Config, r.Counts, r.Sent, r.Delivered, r.LossPct, r.CPUus, r.RSSMB, r.Drain)
+			fmt.Fprintf(tw, "%s%d\t%s\t%s\t%s\t%d\t%d\t%.3f\t%.1f\t%.0f\t%.1f\n",
+				round(r), run.Rate, r.Side, r.Config, r.Counts, r.Sent, r.Delivered, r.LossPct, r.CPUus, r.RSSMB, r.Drain)
 		}
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	of := ""
+	if rounds > 1 {
+		of = fmt.Sprintf(" (medians of %d rounds)", rounds)
+	}
 	for _, run := range rep.Runs {
 		if run.Ratio > 0 {
-			fmt.Fprintf(w, "at %d samples/s, CPU per delivered event, chain / sflowbeat: %.2fx\n", run.Rate, run.Ratio)
+			fmt.Fprintf(w, "at %d samples/s, CPU per delivered event, chain / sflowbeat%s: %.2fx\n", run.Rate, of, run.Ratio)
+		}
+		if run.CutPct != 0 {
+			c, less := run.CutPct, "less"
+			if c < 0 {
+				c, less = -c, "more"
+			}
+			fmt.Fprintf(w, "at %d samples/s, CPU per delivered event, sflowbeat against baseline%s: %.1f µs against %.1f µs, %.1f%% %s\n",
+				run.Rate, of, medianCPU(run.Rows, sideSflowbeat), medianCPU(run.Rows, sideBaseline), c, less)
 		}
 	}
 	fmt.Fprintln(w, "drain s: from the end of sending to the last document at the sink")
@@ -148,13 +212,18 @@ func (rep *report) writeTable(w io.Writer) error {
 // writeDetails prints each side's processes and loss counters.
 func (rep *report) writeDetails(w io.Writer) {
 	fmt.Fprintln(w)
+	rounds := rep.rounds()
 	for _, run := range rep.Runs {
 		for _, r := range run.Rows {
 			var ps []string
 			for _, p := range r.Processes {
 				ps = append(ps, fmt.Sprintf("%s %.1f s CPU, %.0f MB", p.Name, p.CPU, p.PeakRSSMB))
 			}
-			fmt.Fprintf(w, "%d %s: %s\n", run.Rate, r.Side, strings.Join(ps, "; "))
+			name := r.Side
+			if rounds > 1 {
+				name = fmt.Sprintf("%s (round %d)", r.Side, r.Round)
+			}
+			fmt.Fprintf(w, "%d %s: %s\n", run.Rate, name, strings.Join(ps, "; "))
 			for _, k := range slices.Sorted(maps.Keys(r.Counters)) {
 				fmt.Fprintf(w, "    %-34s %d\n", k, r.Counters[k])
 			}

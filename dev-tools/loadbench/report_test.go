@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"strings"
 	"testing"
 
@@ -90,6 +91,76 @@ func TestWriteJSON(t *testing.T) {
 		if !strings.Contains(b.String(), key) {
 			t.Errorf("no %s in\n%s", key, b.String())
 		}
+	}
+}
+
+// roundsReport is a report of one rate, sflowbeat and a baseline, three
+// rounds each, with the CPU per delivered event of each row.
+func roundsReport(sflowbeat, baseline []float64) *report {
+	var rows []row
+	for i := range sflowbeat {
+		for _, s := range []struct {
+			name string
+			cpu  float64
+		}{{sideSflowbeat, sflowbeat[i]}, {sideBaseline, baseline[i]}} {
+			r := newRow(sideInfo{s.name, "tuning none", "events"}, 1000, 1000, []procStat{{Name: "sflowbeat", CPU: s.cpu / 1000, PeakRSSMB: 100}})
+			r.Round = i + 1
+			rows = append(rows, r)
+		}
+	}
+	rep := sampleReport()
+	rep.Runs = []rateRun{{Rate: 45000, Rows: rows, Ratio: ratio(rows), CutPct: cut(rows)}}
+	return rep
+}
+
+// TestBaselineRounds: with a baseline and rounds, the cut is that of the
+// medians (whatever the order of the rounds), the table has a round
+// column, and a sflowbeat slower than its baseline says so.
+func TestBaselineRounds(t *testing.T) {
+	rep := roundsReport([]float64{14, 12, 30}, []float64{25, 24, 26})
+	if got := rep.Runs[0].CutPct; math.Abs(got-44) > 1e-9 {
+		t.Errorf("cut %v%%, want 44%% (the medians: 14 against 25 µs)", got)
+	}
+	var b bytes.Buffer
+	if err := rep.write(&b, false); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"round  rate/s  side       config       counts  sent  delivered",
+		"3      45000   baseline   tuning none  events  1000  1000       0.000   26.0",
+		"at 45000 samples/s, CPU per delivered event, sflowbeat against baseline (medians of 3 rounds): 14.0 µs against 25.0 µs, 44.0% less",
+		"45000 baseline (round 2): sflowbeat 0.0 s CPU, 100 MB",
+	} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("no %q in\n%s", want, b.String())
+		}
+	}
+	if rep.Runs[0].Ratio != 0 {
+		t.Errorf("chain / sflowbeat %v without the chain, want 0", rep.Runs[0].Ratio)
+	}
+	slower := roundsReport([]float64{30, 30}, []float64{20, 20})
+	b.Reset()
+	if err := slower.write(&b, false); err != nil {
+		t.Fatal(err)
+	}
+	if want := "30.0 µs against 20.0 µs, 50.0% more"; !strings.Contains(b.String(), want) {
+		t.Errorf("no %q in\n%s", want, b.String())
+	}
+}
+
+// TestMedianCPU: the middle value, the mean of the middle two for an even
+// count, over the rows of one side that delivered.
+func TestMedianCPU(t *testing.T) {
+	rows := []row{{Side: sideSflowbeat, CPUus: 9}, {Side: sideChain, CPUus: 100}, {Side: sideSflowbeat, CPUus: 3},
+		{Side: sideSflowbeat, CPUus: 5}, {Side: sideSflowbeat}}
+	if got := medianCPU(rows, sideSflowbeat); got != 5 {
+		t.Errorf("median of 9, 3, 5 = %v, want 5", got)
+	}
+	if got := medianCPU(append(rows, row{Side: sideSflowbeat, CPUus: 7}), sideSflowbeat); got != 6 {
+		t.Errorf("median of 9, 3, 5, 7 = %v, want 6", got)
+	}
+	if got := medianCPU(rows, sideBaseline); got != 0 {
+		t.Errorf("median of no rows = %v, want 0", got)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 
 // beatSide runs sflowbeat with one sflow input.
 type beatSide struct {
+	name    string // sideSflowbeat, or sideBaseline for -baseline
 	bin     string
 	tuning  tuning
 	shipped []byte // the repository's sflowbeat.yml, for -tuning shipped
@@ -21,7 +22,7 @@ type beatSide struct {
 
 // info names sflowbeat and its settings.
 func (b *beatSide) info() sideInfo {
-	return sideInfo{name: "sflowbeat", config: b.tuning.label(), counts: "events"}
+	return sideInfo{name: b.name, config: b.tuning.label(), counts: "events"}
 }
 
 // start writes sflowbeat.yml and starts sflowbeat.
