@@ -92,23 +92,26 @@ func newRow(s sideInfo, sent, delivered int64, procs []procStat) row {
 // ratio returns the chain's CPU per delivered flow over sflowbeat's CPU
 // per delivered event (medians over the rounds), or 0 when either is
 // missing.
-func ratio(rows []row) float64 {
-	sb, chain := medianCPU(rows, sideSflowbeat), medianCPU(rows, sideChain)
-	if sb == 0 || chain == 0 {
-		return 0
-	}
-	return chain / sb
-}
+func ratio(rows []row) float64 { return medianRatio(rows, sideChain, sideSflowbeat) }
 
 // cut returns how much less CPU per delivered event sflowbeat takes than
 // the baseline, in percent of the baseline's (medians over the rounds), or
 // 0 when either is missing.
 func cut(rows []row) float64 {
-	sb, base := medianCPU(rows, sideSflowbeat), medianCPU(rows, sideBaseline)
-	if sb == 0 || base == 0 {
+	if r := medianRatio(rows, sideSflowbeat, sideBaseline); r > 0 {
+		return 100 * (1 - r)
+	}
+	return 0
+}
+
+// medianRatio returns the median CPU per delivered event of side a over
+// that of side b, or 0 when either has no rows.
+func medianRatio(rows []row, a, b string) float64 {
+	ma, mb := medianCPU(rows, a), medianCPU(rows, b)
+	if ma == 0 || mb == 0 {
 		return 0
 	}
-	return 100 * (1 - sb/base)
+	return ma / mb
 }
 
 // medianCPU returns the median CPU per delivered event of a side's rows
