@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -146,6 +147,36 @@ func TestOptions(t *testing.T) {
 		if _, err := parseFlags(bad); err == nil {
 			t.Errorf("%v: accepted", bad)
 		}
+	}
+}
+
+// TestInTurn: over as many rounds as sides, each side runs once in each
+// place, and the first round keeps the given order.
+func TestInTurn(t *testing.T) {
+	sides := []string{"sflowbeat", "baseline", "chain"}
+	places := map[string]map[int]bool{}
+	for round := 1; round <= len(sides); round++ {
+		order := inTurn(sides, round)
+		if round == 1 && !slices.Equal(order, sides) {
+			t.Errorf("round 1: %v, want %v", order, sides)
+		}
+		for i, s := range order {
+			if places[s] == nil {
+				places[s] = map[int]bool{}
+			}
+			places[s][i] = true
+		}
+	}
+	for _, s := range sides {
+		if len(places[s]) != len(sides) {
+			t.Errorf("%s ran in places %v over %d rounds, want every place once", s, places[s], len(sides))
+		}
+	}
+	if got := inTurn(sides, 4); !slices.Equal(got, sides) {
+		t.Errorf("round 4: %v, want round 1's order again", got)
+	}
+	if got := inTurn([]string{"sflowbeat"}, 2); !slices.Equal(got, []string{"sflowbeat"}) {
+		t.Errorf("one side, round 2: %v", got)
 	}
 }
 

@@ -15,9 +15,11 @@
 // over flow samples only. With -baseline, a second sflowbeat binary (the
 // code before a change) runs beside the first with the same settings, and
 // the report gives how much less CPU per event the first takes. With
-// -rounds, the sides run again in turn, so that the machine's drift from
-// one minute to the next falls on every side alike; the ratios are then
-// those of the medians. Generator, sinks and measured processes share the
+// -rounds, the sides run again in turn, each round starting one side
+// later, so that the machine's drift from one minute to the next, and what
+// a side leaves behind for the next (the chain's gigabytes of RSS and
+// file), fall on every side alike; the ratios are then those of the
+// medians. Generator, sinks and measured processes share the
 // machine's cores (nothing is pinned); sink CPU is not counted; all traffic
 // stays on 127.0.0.1.
 //
@@ -161,7 +163,7 @@ func runAll(o options) (*report, error) {
 	for _, rate := range o.rates {
 		run := rateRun{Rate: rate}
 		for round := 1; round <= o.rounds; round++ {
-			for _, s := range sides {
+			for _, s := range inTurn(sides, round) {
 				fmt.Fprintf(os.Stderr, "loadbench: %s at %d samples/s for %s (round %d of %d)\n", s.info().name, rate, o.duration, round, o.rounds)
 				r, err := measure(s, dgs, rate, o)
 				if err != nil {
@@ -175,6 +177,14 @@ func runAll(o options) (*report, error) {
 		rep.Runs = append(rep.Runs, run)
 	}
 	return rep, nil
+}
+
+// inTurn returns the sides in the order they run in a round (from 1):
+// each round starts one side later than the one before, so that over as
+// many rounds as sides each side runs once in each place.
+func inTurn[S any](sides []S, round int) []S {
+	k := (round - 1) % max(len(sides), 1)
+	return append(slices.Clone(sides[k:]), sides[:k]...)
 }
 
 // makeSides returns the sides -mode asks for, sflowbeat first, building
