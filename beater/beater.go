@@ -84,6 +84,9 @@ func (bt *Beater) Run(b *beat.Beat) error {
 		}
 	}
 	factory := sflow.NewFactory(b.Info, BuiltinFields(b.Info), bt.log, b.Monitoring.InputsRegistry(), bt.cfg.ShutdownTimeout)
+	if bt.cfg.AdaptiveProcs {
+		startProcs(b.Monitoring.StatsRegistry(), bt.log, bt.done)
+	}
 	if b.Manager.Enabled() {
 		return bt.runManaged(b, factory)
 	}

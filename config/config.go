@@ -44,11 +44,16 @@ type Config struct {
 	// ShutdownTimeout bounds the wait, at shutdown, for the output to
 	// acknowledge the events already read (0: do not wait).
 	ShutdownTimeout time.Duration `config:"shutdown_timeout" validate:"min=0"`
+	// AdaptiveProcs runs sflowbeat on one P (GOMAXPROCS 1) while its load
+	// fits in one core, and on every P it may use (max_procs, or all cores)
+	// when it does not: on one P, libbeat's memory queue hands events over
+	// without waking idle threads (see beater/procs.go).
+	AdaptiveProcs bool `config:"adaptive_procs"`
 }
 
 // DefaultConfig returns the defaults of the sflowbeat section.
 func DefaultConfig() Config {
-	return Config{ShutdownTimeout: DefaultShutdownTimeout}
+	return Config{ShutdownTimeout: DefaultShutdownTimeout, AdaptiveProcs: true}
 }
 
 // ErrNoInputs is returned for a standalone configuration without inputs

@@ -145,8 +145,10 @@ func TestParsePrefixes(t *testing.T) {
 	}
 }
 
-func TestShutdownTimeoutDefault(t *testing.T) {
-	c, err := conf.NewConfigWithYAML([]byte("inputs: [{type: sflow}]"), "test")
+// unpackSection unpacks the sflowbeat section y over the defaults.
+func unpackSection(t *testing.T, y string) Config {
+	t.Helper()
+	c, err := conf.NewConfigWithYAML([]byte(y), "test")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,8 +156,19 @@ func TestShutdownTimeoutDefault(t *testing.T) {
 	if err := c.Unpack(&cfg); err != nil {
 		t.Fatal(err)
 	}
+	return cfg
+}
+
+func TestSectionDefaults(t *testing.T) {
+	cfg := unpackSection(t, "inputs: [{type: sflow}]")
 	if cfg.ShutdownTimeout != DefaultShutdownTimeout {
 		t.Errorf("shutdown_timeout = %v, want %v", cfg.ShutdownTimeout, DefaultShutdownTimeout)
+	}
+	if !cfg.AdaptiveProcs {
+		t.Error("adaptive_procs is off by default")
+	}
+	if unpackSection(t, "adaptive_procs: false").AdaptiveProcs {
+		t.Error("adaptive_procs: false left it on")
 	}
 }
 

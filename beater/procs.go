@@ -1,0 +1,147 @@
+package beater
+
+import (
+	"runtime"
+	"time"
+
+	"github.com/elastic/elastic-agent-libs/logp"
+	"github.com/elastic/elastic-agent-libs/monitoring"
+)
+
+// The thresholds of procsPolicy, in cores of CPU used by the process over
+// one interval.
+//
+// On more than one P, libbeat's memory queue costs more than its work: it
+// takes events one Publish at a time, and each hand-over between the
+// publishing decoder and the queue's goroutine wakes an idle P's thread
+// (futex, spinning, findRunnable). Measured with loadbench at 45,000
+// samples/s on 2 cores, that is 13 to 20% of sflowbeat's CPU. On one P
+// there is no idle P to wake.
+const (
+	// raiseAbove: on one P, a load above this gets every P back. One P
+	// carried 0.86 cores (90,000 samples/s, preset: throughput) without loss.
+	raiseAbove = 0.85
+	// lowerBelow: on every P, a load below this, for calmIntervals in a
+	// row, moves to one P. On one P the same load takes 13 to 20% less, so
+	// it lands at about 0.7 cores: below raiseAbove with room to spare.
+	lowerBelow = 0.85
+	// idleBelow: a load below this is no load: it does not count towards
+	// calmIntervals, so that an idle beat, which has nothing to spare,
+	// meets the first load on every P.
+	idleBelow = 0.05
+	// calmIntervals is how long the load must stay below lowerBelow, in
+	// intervals, before sflowbeat moves to one P: 10 s.
+	calmIntervals = 40
+	// maxCalmIntervals bounds calm after flapping (see procsPolicy.next):
+	// about 10 minutes.
+	maxCalmIntervals = 2560
+	// procsInterval is how often the load is measured: short, so that a
+	// load that outgrows one P gets every P back before the queues fill.
+	procsInterval = 250 * time.Millisecond
+)
+
+// procsPolicy decides how many Ps (GOMAXPROCS) sflowbeat runs on: one
+// while one is enough, else the ceiling (max_procs, or the runtime's
+// default: the cores the process may use).
+type procsPolicy struct {
+	ceiling  int // never more: max_procs is a maximum
+	procs    int // now
+	calm     int // intervals in a row between idleBelow and lowerBelow, on the ceiling
+	wait     int // calm intervals needed to lower: doubles after each flap
+	sinceLow int // intervals since the last move to one P
+}
+
+// newProcsPolicy starts on the ceiling.
+func newProcsPolicy(ceiling int) *procsPolicy {
+	return &procsPolicy{ceiling: ceiling, procs: ceiling, wait: calmIntervals}
+}
+
+// next returns the Ps to run on after an interval in which the process
+// used `used` cores. A load that needs every P again within `wait`
+// intervals of moving to one doubles `wait`, up to maxCalmIntervals, so
+// that a load the thresholds misjudge does not flap.
+func (p *procsPolicy) next(used float64) int {
+	if p.procs == 1 {
+		p.sinceLow++
+		if used > raiseAbove {
+			if p.sinceLow <= p.wait {
+				p.wait = min(2*p.wait, maxCalmIntervals)
+			}
+			p.procs, p.calm = p.ceiling, 0
+		}
+		return p.procs
+	}
+	p.calm++
+	if used >= lowerBelow || used < idleBelow {
+		p.calm = 0
+	}
+	if p.calm >= p.wait {
+		p.procs, p.calm, p.sinceLow = 1, 0, 0
+	}
+	return p.procs
+}
+
+// procsController applies procsPolicy to the runtime, once per interval,
+// from the CPU time the process used.
+type procsController struct {
+	policy *procsPolicy
+	cpu    func() (time.Duration, bool) // CPU time of the process so far
+	set    func(int) int                // runtime.GOMAXPROCS
+	gauge  *monitoring.Uint             // sflowbeat.procs
+	log    *logp.Logger
+}
+
+// startProcs runs the controller until done is closed, then gives back
+// the ceiling. It does nothing when the ceiling is one P or the process
+// CPU time cannot be read on this system.
+func startProcs(reg *monitoring.Registry, log *logp.Logger, done <-chan struct{}) {
+	ceiling := runtime.GOMAXPROCS(0)
+	if _, ok := processCPU(); !ok || ceiling <= 1 {
+		return
+	}
+	c := &procsController{policy: newProcsPolicy(ceiling), cpu: processCPU, set: runtime.GOMAXPROCS,
+		gauge: procsGauge(reg), log: log}
+	c.gauge.Set(uint64(ceiling))
+	ticks := time.NewTicker(procsInterval)
+	go func() {
+		defer ticks.Stop()
+		c.run(ticks.C, done)
+	}()
+}
+
+// procsGauge returns the gauge sflowbeat.procs of reg (the beat's stats).
+func procsGauge(reg *monitoring.Registry) *monitoring.Uint {
+	reg = reg.GetOrCreateRegistry("sflowbeat")
+	if g, ok := reg.Get("procs").(*monitoring.Uint); ok {
+		return g
+	}
+	return monitoring.NewUint(reg, "procs")
+}
+
+// run measures the load at every tick and applies the policy.
+func (c *procsController) run(ticks <-chan time.Time, done <-chan struct{}) {
+	last, _ := c.cpu()
+	lastAt := time.Now()
+	defer c.apply(c.policy.ceiling, 0)
+	for {
+		select {
+		case <-done:
+			return
+		case now := <-ticks:
+			t, _ := c.cpu()
+			used := float64(t-last) / float64(now.Sub(lastAt))
+			last, lastAt = t, now
+			c.apply(c.policy.next(used), used)
+		}
+	}
+}
+
+// apply sets GOMAXPROCS when it changes, and logs why.
+func (c *procsController) apply(procs int, used float64) {
+	if was := c.set(0); procs != was {
+		c.set(procs)
+		c.gauge.Set(uint64(procs))
+		c.log.Infow("the number of Ps (GOMAXPROCS) follows the load: one while one is enough, to spare the memory queue's hand-overs",
+			"procs", procs, "was", was, "cpu_cores_used", used)
+	}
+}
