@@ -18,9 +18,14 @@ import (
 // samples/s on 2 cores, that is 13 to 20% of sflowbeat's CPU. On one P
 // there is no idle P to wake.
 const (
-	// raiseAbove: on one P, a load above this gets every P back. One P
-	// carried 0.86 cores (90,000 samples/s, preset: throughput) without loss.
+	// raiseAbove: on one P, a load above this over the last raiseWindow
+	// intervals gets every P back. One P carried 0.86 cores (90,000
+	// samples/s, preset: throughput) without loss.
 	raiseAbove = 0.85
+	// raiseWindow is how many intervals the load is averaged over on one P
+	// (1 s): a quarter of a second swings with the output's bulk requests
+	// and garbage collection; a load that outgrows one P shows within it.
+	raiseWindow = 4
 	// lowerBelow: on every P, a load below this, for calmIntervals in a
 	// row, moves to one P. On one P the same load takes 13 to 20% less, so
 	// it lands at about 0.7 cores: below raiseAbove with room to spare.
@@ -30,13 +35,12 @@ const (
 	// meets the first load on every P.
 	idleBelow = 0.05
 	// calmIntervals is how long the load must stay below lowerBelow, in
-	// intervals, before sflowbeat moves to one P: 10 s.
-	calmIntervals = 40
+	// intervals, before sflowbeat moves to one P: 5 s.
+	calmIntervals = 20
 	// maxCalmIntervals bounds calm after flapping (see procsPolicy.next):
 	// about 10 minutes.
 	maxCalmIntervals = 2560
-	// procsInterval is how often the load is measured: short, so that a
-	// load that outgrows one P gets every P back before the queues fill.
+	// procsInterval is how often the load is measured.
 	procsInterval = 250 * time.Millisecond
 )
 
@@ -44,11 +48,12 @@ const (
 // while one is enough, else the ceiling (max_procs, or the runtime's
 // default: the cores the process may use).
 type procsPolicy struct {
-	ceiling  int // never more: max_procs is a maximum
-	procs    int // now
-	calm     int // intervals in a row between idleBelow and lowerBelow, on the ceiling
-	wait     int // calm intervals needed to lower: doubles after each flap
-	sinceLow int // intervals since the last move to one P
+	ceiling  int                  // never more: max_procs is a maximum
+	procs    int                  // now
+	calm     int                  // intervals in a row between idleBelow and lowerBelow, on the ceiling
+	wait     int                  // calm intervals needed to lower: doubles after each flap
+	sinceLow int                  // intervals since the last move to one P
+	recent   [raiseWindow]float64 // the last loads on one P, at sinceLow % raiseWindow
 }
 
 // newProcsPolicy starts on the ceiling.
@@ -62,8 +67,9 @@ func newProcsPolicy(ceiling int) *procsPolicy {
 // that a load the thresholds misjudge does not flap.
 func (p *procsPolicy) next(used float64) int {
 	if p.procs == 1 {
+		p.recent[p.sinceLow%raiseWindow] = used
 		p.sinceLow++
-		if used > raiseAbove {
+		if p.sinceLow >= raiseWindow && p.recentLoad() > raiseAbove {
 			if p.sinceLow <= p.wait {
 				p.wait = min(2*p.wait, maxCalmIntervals)
 			}
@@ -79,6 +85,15 @@ func (p *procsPolicy) next(used float64) int {
 		p.procs, p.calm, p.sinceLow = 1, 0, 0
 	}
 	return p.procs
+}
+
+// recentLoad is the mean load of the last raiseWindow intervals on one P.
+func (p *procsPolicy) recentLoad() float64 {
+	sum := 0.0
+	for _, u := range p.recent {
+		sum += u
+	}
+	return sum / raiseWindow
 }
 
 // procsController applies procsPolicy to the runtime, once per interval,

@@ -55,14 +55,28 @@ func TestProcsPolicy(t *testing.T) {
 			t.Errorf("%d Ps after a heavy interval and %d calm ones, want 2", got[len(got)-1], calmIntervals-1)
 		}
 	})
-	t.Run("one P gives every P back at the first heavy interval", func(t *testing.T) {
+	t.Run("one P gives every P back when the load of the last second is heavy", func(t *testing.T) {
 		p := newProcsPolicy(8)
 		steps(p, loads(calmIntervals, moderate))
-		if n := p.next(raiseAbove); n != 1 {
-			t.Errorf("load at raiseAbove on one P: %d Ps, want 1", n)
+		if got := steps(p, loads(raiseWindow-1, 2*heavy)); got[raiseWindow-2] != 1 {
+			t.Errorf("%d heavy intervals right after the move to one P: %d Ps, want 1 until a whole window was seen", raiseWindow-1, got[raiseWindow-2])
 		}
-		if n := p.next(heavy); n != 8 {
-			t.Errorf("load above raiseAbove on one P: %d Ps, want the ceiling, 8", n)
+		if n := p.next(2 * heavy); n != 8 {
+			t.Errorf("a heavy window on one P: %d Ps, want the ceiling, 8", n)
+		}
+	})
+	t.Run("a spike on one P is averaged out, a load below raiseAbove stays", func(t *testing.T) {
+		p := newProcsPolicy(2)
+		steps(p, loads(calmIntervals, moderate))
+		if got := steps(p, loads(2*raiseWindow, raiseAbove-0.01)); got[len(got)-1] != 1 {
+			t.Errorf("a load just below raiseAbove on one P: %d Ps, want 1", got[len(got)-1])
+		}
+		steps(p, loads(raiseWindow, 0.5))
+		if n := p.next(1.2); n != 1 {
+			t.Errorf("one interval at 1.2 cores among 0.5: %d Ps, want 1", n)
+		}
+		if got := steps(p, loads(raiseWindow, heavy)); got[raiseWindow-1] != 2 {
+			t.Errorf("a window above raiseAbove on one P: %d Ps, want 2", got[raiseWindow-1])
 		}
 	})
 	t.Run("a flap doubles the wait, up to its bound", func(t *testing.T) {
@@ -72,7 +86,7 @@ func TestProcsPolicy(t *testing.T) {
 			if got := steps(p, loads(want, moderate)); got[want-2] != 2 || got[want-1] != 1 {
 				t.Fatalf("wait %d: moved to one P at the wrong interval: %v", want, got)
 			}
-			p.next(heavy) // back within wait: a flap
+			steps(p, loads(raiseWindow, heavy)) // back within wait: a flap
 			want = min(2*want, maxCalmIntervals)
 			if p.wait != want {
 				t.Fatalf("wait after a flap: %d, want %d", p.wait, want)
@@ -83,9 +97,11 @@ func TestProcsPolicy(t *testing.T) {
 		p := newProcsPolicy(2)
 		steps(p, loads(calmIntervals, moderate))
 		steps(p, loads(calmIntervals+1, moderate))
-		p.next(heavy)
+		if got := steps(p, loads(raiseWindow, heavy)); got[raiseWindow-1] != 2 {
+			t.Fatalf("%d Ps after a heavy window, want 2", got[raiseWindow-1])
+		}
 		if p.wait != calmIntervals {
-			t.Errorf("wait %d after a raise %d intervals after lowering, want %d", p.wait, calmIntervals+1, calmIntervals)
+			t.Errorf("wait %d after a raise %d intervals after lowering, want %d", p.wait, calmIntervals+1+raiseWindow, calmIntervals)
 		}
 	})
 }
@@ -141,14 +157,14 @@ func TestProcsController(t *testing.T) {
 		ticks <- at
 		<-rt.read
 	}
-	for range calmIntervals {
+	for range calmIntervals + raiseWindow - 1 {
 		tick(0.5)
 	}
-	tick(2 * raiseAbove)
+	tick(float64(raiseWindow) * raiseAbove) // takes the window's mean above raiseAbove
 	close(done)
 	<-stopped
 	if want := []int{1, 2}; len(rt.sets) != 2 || rt.sets[0] != want[0] || rt.sets[1] != want[1] {
-		t.Errorf("GOMAXPROCS set to %v, want %v: one P after the calm, every P at the heavy interval", rt.sets, want)
+		t.Errorf("GOMAXPROCS set to %v, want %v: one P after the calm, every P at the heavy window", rt.sets, want)
 	}
 	if g := reg.Get("sflowbeat.procs"); g == nil || g.(*monitoring.Uint).Get() != 2 {
 		t.Errorf("gauge sflowbeat.procs: %v, want 2", g)

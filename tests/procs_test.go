@@ -47,9 +47,9 @@ func TestAdaptiveProcsOff(t *testing.T) {
 
 // TestAdaptiveProcs runs the beat under a steady, moderate load and checks
 // that it starts on max_procs Ps and moves to one once the load has been
-// calm for 10 s (the policy itself is unit-tested in beater).
+// calm for 5 s (the policy itself is unit-tested in beater).
 func TestAdaptiveProcs(t *testing.T) {
-	fullTier(t, "sends a steady load for about 15 s")
+	fullTier(t, "sends a steady load for about 10 s")
 	b, sock, es := startMonitoredBeat(t, "")
 	addr := b.listenAddrs(1)[0]
 	if n := statsProcs(t, sock); n != 3 {
