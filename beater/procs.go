@@ -108,7 +108,9 @@ type procsController struct {
 
 // startProcs runs the controller until done is closed, then gives back
 // the ceiling. It does nothing when the ceiling is one P or the process
-// CPU time cannot be read on this system.
+// CPU time cannot be read on this system. The ceiling is GOMAXPROCS at
+// start: once the controller has set it, the Go runtime no longer follows
+// changes of a container's CPU limit by itself.
 func startProcs(reg *monitoring.Registry, log *logp.Logger, done <-chan struct{}) {
 	ceiling := runtime.GOMAXPROCS(0)
 	if _, ok := processCPU(); !ok || ceiling <= 1 {
@@ -143,6 +145,9 @@ func (c *procsController) run(ticks <-chan time.Time, done <-chan struct{}) {
 		case <-done:
 			return
 		case now := <-ticks:
+			if !now.After(lastAt) {
+				continue
+			}
 			t, _ := c.cpu()
 			used := float64(t-last) / float64(now.Sub(lastAt))
 			last, lastAt = t, now
