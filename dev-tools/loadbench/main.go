@@ -173,7 +173,7 @@ func runAll(o options) (*report, error) {
 				run.Rows = append(run.Rows, r)
 			}
 		}
-		run.Ratio, run.CutPct = ratio(run.Rows), cut(run.Rows)
+		run.Ratio, run.CutPct, run.CutSentPct = ratio(run.Rows), cut(run.Rows, perDelivered), cut(run.Rows, perSent)
 		rep.Runs = append(rep.Runs, run)
 	}
 	return rep, nil

@@ -47,6 +47,9 @@ type rateRun struct {
 	// CutPct is how much less CPU per delivered event sflowbeat takes than
 	// the baseline, in percent (0 without -baseline).
 	CutPct float64 `json:"cpu_cut_pct_vs_baseline,omitempty"`
+	// CutSentPct is the same per event sent: it spares a side that falls
+	// behind, whose CPU per delivered event grows with what it drops.
+	CutSentPct float64 `json:"cpu_cut_pct_vs_baseline_per_sent,omitempty"`
 }
 
 // row is what one side did at one rate.
@@ -59,6 +62,7 @@ type row struct {
 	Delivered int64            `json:"delivered"`
 	LossPct   float64          `json:"loss_pct"`
 	CPUus     float64          `json:"cpu_us_per_delivered"` // all its processes, user+system
+	CPUSentUs float64          `json:"cpu_us_per_sent"`      // the same per event sent
 	RSSMB     float64          `json:"peak_rss_mb"`          // sum of its processes' peaks
 	Drain     float64          `json:"drain_s"`              // from the end of sending to the last delivery
 	Processes []procStat       `json:"processes"`
@@ -82,6 +86,7 @@ func newRow(s sideInfo, sent, delivered int64, procs []procStat) row {
 	}
 	if sent > 0 {
 		r.LossPct = 100 * float64(sent-delivered) / float64(sent)
+		r.CPUSentUs = cpu * 1e6 / float64(sent)
 	}
 	if delivered > 0 {
 		r.CPUus = cpu * 1e6 / float64(delivered)
@@ -92,35 +97,41 @@ func newRow(s sideInfo, sent, delivered int64, procs []procStat) row {
 // ratio returns the chain's CPU per delivered flow over sflowbeat's CPU
 // per delivered event (medians over the rounds), or 0 when either is
 // missing.
-func ratio(rows []row) float64 { return medianRatio(rows, sideChain, sideSflowbeat) }
+func ratio(rows []row) float64 { return medianRatio(rows, sideChain, sideSflowbeat, perDelivered) }
 
-// cut returns how much less CPU per delivered event sflowbeat takes than
-// the baseline, in percent of the baseline's (medians over the rounds), or
-// 0 when either is missing.
-func cut(rows []row) float64 {
-	if r := medianRatio(rows, sideSflowbeat, sideBaseline); r > 0 {
+// perEvent is the CPU per event of a row: per delivered or per sent event.
+type perEvent func(row) float64
+
+func perDelivered(r row) float64 { return r.CPUus }
+func perSent(r row) float64      { return r.CPUSentUs }
+
+// cut returns how much less CPU per event sflowbeat takes than the
+// baseline, in percent of the baseline's (medians over the rounds), or 0
+// when either is missing.
+func cut(rows []row, per perEvent) float64 {
+	if r := medianRatio(rows, sideSflowbeat, sideBaseline, per); r > 0 {
 		return 100 * (1 - r)
 	}
 	return 0
 }
 
-// medianRatio returns the median CPU per delivered event of side a over
-// that of side b, or 0 when either has no rows.
-func medianRatio(rows []row, a, b string) float64 {
-	ma, mb := medianCPU(rows, a), medianCPU(rows, b)
+// medianRatio returns the median CPU per event of side a over that of
+// side b, or 0 when either has no rows.
+func medianRatio(rows []row, a, b string, per perEvent) float64 {
+	ma, mb := medianCPU(rows, a, per), medianCPU(rows, b, per)
 	if ma == 0 || mb == 0 {
 		return 0
 	}
 	return ma / mb
 }
 
-// medianCPU returns the median CPU per delivered event of a side's rows
-// (the mean of the middle two for an even count), 0 if it has none.
-func medianCPU(rows []row, side string) float64 {
+// medianCPU returns the median CPU per event of a side's rows (the mean
+// of the middle two for an even count), 0 if it has none.
+func medianCPU(rows []row, side string, per perEvent) float64 {
 	var cpu []float64
 	for _, r := range rows {
-		if r.Side == side && r.CPUus > 0 {
-			cpu = append(cpu, r.CPUus)
+		if r.Side == side && per(r) > 0 {
+			cpu = append(cpu, per(r))
 		}
 	}
 	if len(cpu) == 0 {
@@ -199,17 +210,24 @@ func (rep *report) writeTable(w io.Writer) error {
 		if run.Ratio > 0 {
 			fmt.Fprintf(w, "at %d samples/s, CPU per delivered event, chain / sflowbeat%s: %.2fx\n", run.Rate, of, run.Ratio)
 		}
-		if run.CutPct != 0 {
-			c, less := run.CutPct, "less"
-			if c < 0 {
-				c, less = -c, "more"
-			}
-			fmt.Fprintf(w, "at %d samples/s, CPU per delivered event, sflowbeat against baseline%s: %.1f µs against %.1f µs, %.1f%% %s\n",
-				run.Rate, of, medianCPU(run.Rows, sideSflowbeat), medianCPU(run.Rows, sideBaseline), c, less)
-		}
+		writeCut(w, run, "delivered event", run.CutPct, perDelivered, of)
+		writeCut(w, run, "event sent", run.CutSentPct, perSent, of)
 	}
 	fmt.Fprintln(w, "drain s: from the end of sending to the last document at the sink")
 	return nil
+}
+
+// writeCut prints the cut against the baseline per delivered or sent event.
+func writeCut(w io.Writer, run rateRun, what string, pct float64, per perEvent, of string) {
+	if pct == 0 {
+		return
+	}
+	less := "less"
+	if pct < 0 {
+		pct, less = -pct, "more"
+	}
+	fmt.Fprintf(w, "at %d samples/s, CPU per %s, sflowbeat against baseline%s: %.1f µs against %.1f µs, %.1f%% %s\n",
+		run.Rate, what, of, medianCPU(run.Rows, sideSflowbeat, per), medianCPU(run.Rows, sideBaseline, per), pct, less)
 }
 
 // writeDetails prints each side's processes and loss counters.

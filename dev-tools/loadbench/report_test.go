@@ -109,7 +109,7 @@ func roundsReport(sflowbeat, baseline []float64) *report {
 		}
 	}
 	rep := sampleReport()
-	rep.Runs = []rateRun{{Rate: 45000, Rows: rows, Ratio: ratio(rows), CutPct: cut(rows)}}
+	rep.Runs = []rateRun{{Rate: 45000, Rows: rows, Ratio: ratio(rows), CutPct: cut(rows, perDelivered), CutSentPct: cut(rows, perSent)}}
 	return rep
 }
 
@@ -148,18 +148,44 @@ func TestBaselineRounds(t *testing.T) {
 	}
 }
 
+// TestCutPerSent: a baseline that drops half of what it is sent costs
+// twice as much per delivered event as per event sent; both cuts are
+// reported.
+func TestCutPerSent(t *testing.T) {
+	rows := []row{
+		newRow(sideInfo{sideSflowbeat, "tuning none", "events"}, 1000, 1000, []procStat{{Name: "sflowbeat", CPU: 0.012}}),
+		newRow(sideInfo{sideBaseline, "tuning none", "events"}, 1000, 500, []procStat{{Name: "sflowbeat", CPU: 0.02}}),
+	}
+	if r := rows[1]; r.CPUus != 40 || r.CPUSentUs != 20 {
+		t.Fatalf("baseline %v µs per delivered and %v per sent, want 40 and 20", r.CPUus, r.CPUSentUs)
+	}
+	run := rateRun{Rate: 45000, Rows: rows, CutPct: cut(rows, perDelivered), CutSentPct: cut(rows, perSent)}
+	if math.Abs(run.CutPct-70) > 1e-9 || math.Abs(run.CutSentPct-40) > 1e-9 {
+		t.Errorf("cuts %v%% per delivered and %v%% per sent, want 70%% and 40%%", run.CutPct, run.CutSentPct)
+	}
+	var b bytes.Buffer
+	rep := sampleReport()
+	rep.Runs = []rateRun{run}
+	if err := rep.write(&b, false); err != nil {
+		t.Fatal(err)
+	}
+	if want := "CPU per event sent, sflowbeat against baseline: 12.0 µs against 20.0 µs, 40.0% less"; !strings.Contains(b.String(), want) {
+		t.Errorf("no %q in\n%s", want, b.String())
+	}
+}
+
 // TestMedianCPU: the middle value, the mean of the middle two for an even
 // count, over the rows of one side that delivered.
 func TestMedianCPU(t *testing.T) {
 	rows := []row{{Side: sideSflowbeat, CPUus: 9}, {Side: sideChain, CPUus: 100}, {Side: sideSflowbeat, CPUus: 3},
 		{Side: sideSflowbeat, CPUus: 5}, {Side: sideSflowbeat}}
-	if got := medianCPU(rows, sideSflowbeat); got != 5 {
+	if got := medianCPU(rows, sideSflowbeat, perDelivered); got != 5 {
 		t.Errorf("median of 9, 3, 5 = %v, want 5", got)
 	}
-	if got := medianCPU(append(rows, row{Side: sideSflowbeat, CPUus: 7}), sideSflowbeat); got != 6 {
+	if got := medianCPU(append(rows, row{Side: sideSflowbeat, CPUus: 7}), sideSflowbeat, perDelivered); got != 6 {
 		t.Errorf("median of 9, 3, 5, 7 = %v, want 6", got)
 	}
-	if got := medianCPU(rows, sideBaseline); got != 0 {
+	if got := medianCPU(rows, sideBaseline, perDelivered); got != 0 {
 		t.Errorf("median of no rows = %v, want 0", got)
 	}
 }
