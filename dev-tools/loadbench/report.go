@@ -210,19 +210,20 @@ func (rep *report) writeTable(w io.Writer) error {
 		if run.Ratio > 0 {
 			fmt.Fprintf(w, "at %d samples/s, CPU per delivered event, chain / sflowbeat%s: %.2fx\n", run.Rate, of, run.Ratio)
 		}
-		writeCut(w, run, "delivered event", run.CutPct, perDelivered, of)
-		writeCut(w, run, "event sent", run.CutSentPct, perSent, of)
+		writeCut(w, run, "delivered event", perDelivered, of)
+		writeCut(w, run, "event sent", perSent, of)
 	}
 	fmt.Fprintln(w, "drain s: from the end of sending to the last document at the sink")
 	return nil
 }
 
-// writeCut prints the cut against the baseline per delivered or sent event.
-func writeCut(w io.Writer, run rateRun, what string, pct float64, per perEvent, of string) {
+// writeCut prints the cut against the baseline per delivered or sent event
+// (nothing without a baseline).
+func writeCut(w io.Writer, run rateRun, what string, per perEvent, of string) {
+	pct, less := cut(run.Rows, per), "less"
 	if pct == 0 {
 		return
 	}
-	less := "less"
 	if pct < 0 {
 		pct, less = -pct, "more"
 	}
