@@ -101,7 +101,7 @@ func (p *procsPolicy) recentLoad() float64 {
 type procsController struct {
 	policy *procsPolicy
 	cpu    func() (time.Duration, bool) // CPU time of the process so far
-	set    func(int) int                // runtime.GOMAXPROCS
+	set    func(int) int                // runtime.GOMAXPROCS, called on a change
 	gauge  *monitoring.Uint             // sflowbeat.procs
 	log    *logp.Logger
 }
@@ -139,7 +139,7 @@ func procsGauge(reg *monitoring.Registry) *monitoring.Uint {
 func (c *procsController) run(ticks <-chan time.Time, done <-chan struct{}) {
 	last, _ := c.cpu()
 	lastAt := time.Now()
-	defer c.apply(c.policy.ceiling, 0)
+	defer func() { c.apply(c.policy.procs, c.policy.ceiling, 0) }()
 	for {
 		select {
 		case <-done:
@@ -151,14 +151,15 @@ func (c *procsController) run(ticks <-chan time.Time, done <-chan struct{}) {
 			t, _ := c.cpu()
 			used := float64(t-last) / float64(now.Sub(lastAt))
 			last, lastAt = t, now
-			c.apply(c.policy.next(used), used)
+			was := c.policy.procs
+			c.apply(was, c.policy.next(used), used)
 		}
 	}
 }
 
-// apply sets GOMAXPROCS when it changes, and logs why.
-func (c *procsController) apply(procs int, used float64) {
-	if was := c.set(0); procs != was {
+// apply sets GOMAXPROCS when the policy changes it, and logs why.
+func (c *procsController) apply(was, procs int, used float64) {
+	if procs != was {
 		c.set(procs)
 		c.gauge.Set(uint64(procs))
 		c.log.Infow("the number of Ps (GOMAXPROCS) follows the load: one while one is enough, to spare the memory queue's hand-overs",

@@ -1,7 +1,6 @@
 package beater
 
 import (
-	"sync"
 	"testing"
 	"time"
 
@@ -107,39 +106,32 @@ func TestProcsPolicy(t *testing.T) {
 }
 
 // fakeRuntime is the controller's runtime: a CPU clock the test moves and
-// GOMAXPROCS. read tells when the controller has read GOMAXPROCS, which it
-// does after it has read the CPU time of an interval.
+// GOMAXPROCS. read receives after each reading of the CPU clock, so that
+// the test moves it only once the controller has read it.
 type fakeRuntime struct {
-	cpu     time.Duration
-	procs   int
-	sets    []int
-	read    chan struct{}
-	started chan struct{} // closed at the first CPU reading
-	once    sync.Once
+	cpu   time.Duration
+	procs int
+	sets  []int
+	read  chan struct{}
 }
 
 func (f *fakeRuntime) readCPU() (time.Duration, bool) {
 	t := f.cpu
-	if f.started != nil {
-		f.once.Do(func() { close(f.started) })
+	if f.read != nil {
+		f.read <- struct{}{}
 	}
 	return t, true
 }
 
 func (f *fakeRuntime) set(n int) int {
-	if n == 0 && f.read != nil {
-		f.read <- struct{}{}
-	}
 	was := f.procs
-	if n > 0 {
-		f.procs = n
-		f.sets = append(f.sets, n)
-	}
+	f.procs = n
+	f.sets = append(f.sets, n)
 	return was
 }
 
 func TestProcsController(t *testing.T) {
-	rt := &fakeRuntime{procs: 2, read: make(chan struct{}, 1), started: make(chan struct{})}
+	rt := &fakeRuntime{procs: 2, read: make(chan struct{})}
 	reg := monitoring.NewRegistry()
 	c := &procsController{policy: newProcsPolicy(2), cpu: rt.readCPU, set: rt.set, gauge: procsGauge(reg), log: logp.NewNopLogger()}
 	ticks, done, stopped := make(chan time.Time), make(chan struct{}), make(chan struct{})
@@ -149,7 +141,7 @@ func TestProcsController(t *testing.T) {
 	}()
 	// Each tick is one interval after the last (the first one, after the
 	// controller's start), with `used` cores used.
-	<-rt.started
+	<-rt.read // the controller's first reading, at its start
 	at := time.Now()
 	tick := func(used float64) {
 		at = at.Add(procsInterval)
@@ -177,6 +169,7 @@ func TestProcsController(t *testing.T) {
 func TestProcsControllerGivesBackTheCeiling(t *testing.T) {
 	rt := &fakeRuntime{procs: 1}
 	c := &procsController{policy: newProcsPolicy(3), cpu: rt.readCPU, set: rt.set, gauge: procsGauge(monitoring.NewRegistry()), log: logp.NewNopLogger()}
+	c.policy.procs = 1 // it had moved to one P
 	done := make(chan struct{})
 	close(done)
 	c.run(nil, done)
