@@ -26,16 +26,20 @@ const (
 	// (1 s): a quarter of a second swings with the output's bulk requests
 	// and garbage collection; a load that outgrows one P shows within it.
 	raiseWindow = 4
-	// lowerBelow: on every P, a load below this, for calmIntervals in a
-	// row, moves to one P. On one P the same load takes 13 to 20% less, so
-	// it lands at about 0.7 cores: below raiseAbove with room to spare.
-	lowerBelow = 0.85
-	// idleBelow: a load below this is no load: it does not count towards
-	// calmIntervals, so that an idle beat, which has nothing to spare,
-	// meets the first load on every P.
+	// lowerBelow: on every P, a mean load below this over the last
+	// calmIntervals moves to one P. On one P the same load takes 13 to 23%
+	// less (loadbench, 45,000 samples/s on 2 cores), so it lands at 0.69
+	// to 0.78 cores: below raiseAbove. It is a mean, not a bound on every
+	// interval: at 0.84 cores on two Ps, an interval at 0.85 or more came
+	// every few seconds, and the move to one P took 27 s, or never came
+	// in a run, which then cost 20% more.
+	lowerBelow = 0.9
+	// idleBelow: a load below this is no load: it starts the calm over, so
+	// that an idle beat, which has nothing to spare, meets the first load
+	// on every P.
 	idleBelow = 0.05
-	// calmIntervals is how long the load must stay below lowerBelow, in
-	// intervals, before sflowbeat moves to one P: 5 s.
+	// calmIntervals is the window the load is averaged over on every P,
+	// and the least time before sflowbeat moves to one P: 5 s.
 	calmIntervals = 20
 	// maxCalmIntervals bounds calm after flapping (see procsPolicy.next):
 	// about 10 minutes.
@@ -48,12 +52,14 @@ const (
 // while one is enough, else the ceiling (max_procs, or the runtime's
 // default: the cores the process may use).
 type procsPolicy struct {
-	ceiling  int                  // never more: max_procs is a maximum
-	procs    int                  // now
-	calm     int                  // intervals in a row between idleBelow and lowerBelow, on the ceiling
-	wait     int                  // calm intervals needed to lower: doubles after each flap
-	sinceLow int                  // intervals since the last move to one P
-	recent   [raiseWindow]float64 // the last loads on one P, at sinceLow % raiseWindow
+	ceiling  int                    // never more: max_procs is a maximum
+	procs    int                    // now
+	busy     int                    // intervals in a row not idle, on the ceiling
+	window   [calmIntervals]float64 // their last loads, at busy % calmIntervals
+	calm     int                    // intervals in a row whose window's mean is below lowerBelow
+	wait     int                    // intervals the load must be calm to lower: doubles after each flap
+	sinceLow int                    // intervals since the last move to one P
+	recent   [raiseWindow]float64   // the last loads on one P, at sinceLow % raiseWindow
 }
 
 // newProcsPolicy starts on the ceiling.
@@ -62,38 +68,47 @@ func newProcsPolicy(ceiling int) *procsPolicy {
 }
 
 // next returns the Ps to run on after an interval in which the process
-// used `used` cores. A load that needs every P again within `wait`
-// intervals of moving to one doubles `wait`, up to maxCalmIntervals, so
-// that a load the thresholds misjudge does not flap.
+// used `used` cores. On the ceiling, the load is calm while the mean of
+// the last calmIntervals is below lowerBelow, none of them idle; once it
+// has been calm over `wait` intervals (the window's own included),
+// sflowbeat moves to one P. A load that needs every P again within `wait`
+// intervals of that doubles `wait`, up to maxCalmIntervals, so that a
+// load the thresholds misjudge does not flap.
 func (p *procsPolicy) next(used float64) int {
 	if p.procs == 1 {
 		p.recent[p.sinceLow%raiseWindow] = used
 		p.sinceLow++
-		if p.sinceLow >= raiseWindow && p.recentLoad() > raiseAbove {
+		if p.sinceLow >= raiseWindow && mean(p.recent[:]) > raiseAbove {
 			if p.sinceLow <= p.wait {
 				p.wait = min(2*p.wait, maxCalmIntervals)
 			}
-			p.procs, p.calm = p.ceiling, 0
+			p.procs = p.ceiling
 		}
 		return p.procs
 	}
+	if used < idleBelow {
+		p.busy, p.calm = 0, 0
+		return p.procs
+	}
+	p.window[p.busy%calmIntervals] = used
+	p.busy++
 	p.calm++
-	if used >= lowerBelow || used < idleBelow {
+	if p.busy < calmIntervals || mean(p.window[:]) >= lowerBelow {
 		p.calm = 0
 	}
-	if p.calm >= p.wait {
-		p.procs, p.calm, p.sinceLow = 1, 0, 0
+	if p.calm > 0 && p.calm+calmIntervals-1 >= p.wait {
+		p.procs, p.busy, p.calm, p.sinceLow = 1, 0, 0, 0
 	}
 	return p.procs
 }
 
-// recentLoad is the mean load of the last raiseWindow intervals on one P.
-func (p *procsPolicy) recentLoad() float64 {
+// mean is the mean of loads.
+func mean(loads []float64) float64 {
 	sum := 0.0
-	for _, u := range p.recent {
+	for _, u := range loads {
 		sum += u
 	}
-	return sum / raiseWindow
+	return sum / float64(len(loads))
 }
 
 // procsController applies procsPolicy to the runtime, once per interval,

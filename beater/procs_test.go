@@ -47,11 +47,32 @@ func TestProcsPolicy(t *testing.T) {
 			}
 		}
 	})
-	t.Run("one heavy interval resets the calm", func(t *testing.T) {
-		l := append(loads(calmIntervals-1, moderate), heavy)
+	t.Run("the load on every P is judged on its mean over the window", func(t *testing.T) {
+		// Intervals on either side of lowerBelow, as a load near it swings.
+		swinging := func(lo, hi float64) []float64 {
+			l := make([]float64, 4*calmIntervals)
+			for i := range l {
+				l[i] = []float64{lo, hi}[i%2]
+			}
+			return l
+		}
+		got := steps(newProcsPolicy(2), swinging(lowerBelow-0.1, lowerBelow+0.05))
+		if got[calmIntervals-2] != 2 || got[calmIntervals-1] != 1 {
+			t.Errorf("a mean 0.025 below lowerBelow, every other interval above it: %v, want one P after %d intervals", got, calmIntervals)
+		}
+		if got := steps(newProcsPolicy(2), swinging(lowerBelow-0.05, lowerBelow+0.1)); got[len(got)-1] != 2 {
+			t.Errorf("a mean 0.025 above lowerBelow: %d Ps, want 2", got[len(got)-1])
+		}
+	})
+	t.Run("one idle interval starts the calm over", func(t *testing.T) {
+		l := append(loads(calmIntervals-1, moderate), 0)
 		l = append(l, loads(calmIntervals-1, moderate)...)
-		if got := steps(newProcsPolicy(2), l); got[len(got)-1] != 2 {
-			t.Errorf("%d Ps after a heavy interval and %d calm ones, want 2", got[len(got)-1], calmIntervals-1)
+		got := steps(newProcsPolicy(2), l)
+		if got[len(got)-1] != 2 {
+			t.Errorf("%d Ps after an idle interval and %d calm ones, want 2", got[len(got)-1], calmIntervals-1)
+		}
+		if n := steps(newProcsPolicy(2), append(l, moderate))[len(l)]; n != 1 {
+			t.Errorf("%d Ps after an idle interval and %d calm ones, want 1", n, calmIntervals)
 		}
 	})
 	t.Run("one P gives every P back when the load of the last second is heavy", func(t *testing.T) {
