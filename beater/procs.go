@@ -73,7 +73,8 @@ func newProcsPolicy(ceiling int) *procsPolicy {
 // has been calm over `wait` intervals (the window's own included),
 // sflowbeat moves to one P. A load that needs every P again within `wait`
 // intervals of that doubles `wait`, up to maxCalmIntervals, so that a
-// load the thresholds misjudge does not flap.
+// load the thresholds misjudge does not flap; one that needs them later
+// sets it back to calmIntervals.
 func (p *procsPolicy) next(used float64) int {
 	if p.procs == 1 {
 		p.recent[p.sinceLow%raiseWindow] = used
@@ -81,6 +82,8 @@ func (p *procsPolicy) next(used float64) int {
 		if p.sinceLow >= raiseWindow && mean(p.recent[:]) > raiseAbove {
 			if p.sinceLow <= p.wait {
 				p.wait = min(2*p.wait, maxCalmIntervals)
+			} else {
+				p.wait = calmIntervals // one P held for longer than the wait: the flaps are behind
 			}
 			p.procs = p.ceiling
 		}

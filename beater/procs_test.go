@@ -124,6 +124,24 @@ func TestProcsPolicy(t *testing.T) {
 			t.Errorf("wait %d after a raise %d intervals after lowering, want %d", p.wait, calmIntervals+1+raiseWindow, calmIntervals)
 		}
 	})
+	t.Run("one P held for longer than the wait sets it back", func(t *testing.T) {
+		p := newProcsPolicy(2)
+		for range 3 { // three flaps: the wait is 8 times calmIntervals
+			steps(p, loads(p.wait, moderate))
+			steps(p, loads(raiseWindow, heavy))
+		}
+		if p.wait != 8*calmIntervals {
+			t.Fatalf("wait %d after three flaps, want %d", p.wait, 8*calmIntervals)
+		}
+		steps(p, loads(p.wait, moderate))
+		steps(p, loads(p.wait+1, moderate))
+		if got := steps(p, loads(raiseWindow, heavy)); got[raiseWindow-1] != 2 {
+			t.Fatalf("%d Ps after a heavy window, want 2", got[raiseWindow-1])
+		}
+		if p.wait != calmIntervals {
+			t.Errorf("wait %d after one P was held for longer than it, want %d", p.wait, calmIntervals)
+		}
+	})
 }
 
 // fakeRuntime is the controller's runtime: a CPU clock the test moves and
