@@ -95,11 +95,12 @@ func (p *procsPolicy) next(used float64) int {
 	}
 	p.window[p.busy%calmIntervals] = used
 	p.busy++
-	p.calm++
-	if p.busy < calmIntervals || mean(p.window[:]) >= lowerBelow {
+	if p.busy >= calmIntervals && mean(p.window[:]) < lowerBelow {
+		p.calm++
+	} else {
 		p.calm = 0
 	}
-	if p.calm > 0 && p.calm+calmIntervals-1 >= p.wait {
+	if p.calm > 0 && p.calm+calmIntervals-1 >= p.wait { // calm over wait intervals, its first window included
 		p.procs, p.busy, p.calm, p.sinceLow = 1, 0, 0, 0
 	}
 	return p.procs
