@@ -15,7 +15,7 @@ import (
 // takes events one Publish at a time, and each hand-over between the
 // publishing decoder and the queue's goroutine wakes an idle P's thread
 // (futex, spinning, findRunnable). Measured with loadbench at 45,000
-// samples/s on 2 cores, that is 13 to 20% of sflowbeat's CPU. On one P
+// samples/s on 2 cores, that is 13 to 23% of sflowbeat's CPU. On one P
 // there is no idle P to wake.
 const (
 	// raiseAbove: on one P, a load above this over the last raiseWindow
